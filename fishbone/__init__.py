@@ -1,0 +1,67 @@
+"""Fishbone: cause-and-effect (Ishikawa) diagrams ranked by customer feedback.
+
+The public API of the domain package. Rendering lives in ``diagrams``; the HTTP
+API and CLI in ``api``.
+
+Examples:
+    >>> import fishbone
+    >>> d = fishbone.Diagram(id="d", effect=fishbone.Effect(label="On-time delivery"))
+    >>> fishbone.find_problems(d)
+    []
+"""
+
+from fishbone.exceptions import (
+    CauseNotFound,
+    DiagramInvalid,
+    FeedbackError,
+    FishboneError,
+    FormatError,
+    Problem,
+    TemplateNotFound,
+)
+from fishbone.graph import (
+    check_diagram,
+    depth,
+    descendants,
+    find_problems,
+    path_to_effect,
+    roll_up,
+    roll_up_sets,
+    to_networkx,
+)
+from fishbone.model import (
+    SCHEMA,
+    Category,
+    Cause,
+    Diagram,
+    Effect,
+    EffectKind,
+    Link,
+    Status,
+)
+
+__all__ = [
+    "SCHEMA",
+    "Category",
+    "Cause",
+    "CauseNotFound",
+    "Diagram",
+    "DiagramInvalid",
+    "Effect",
+    "EffectKind",
+    "FeedbackError",
+    "FishboneError",
+    "FormatError",
+    "Link",
+    "Problem",
+    "Status",
+    "TemplateNotFound",
+    "check_diagram",
+    "depth",
+    "descendants",
+    "find_problems",
+    "path_to_effect",
+    "roll_up",
+    "roll_up_sets",
+    "to_networkx",
+]
