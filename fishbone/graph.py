@@ -34,7 +34,7 @@ from typing import Final, Literal, TypeVar
 import networkx as nx
 
 from fishbone.exceptions import CauseNotFound, DiagramInvalid, Problem
-from fishbone.model import Diagram
+from fishbone.model import Category, Cause, Diagram
 
 __all__ = [
     "EFFECT",
@@ -213,7 +213,8 @@ def _label_problems(diagram: Diagram) -> list[Problem]:
     problems: list[Problem] = []
     if not diagram.effect.label.strip():
         problems.append(Problem("effect", "label is empty; name the effect"))
-    for item in [*diagram.categories, *diagram.causes]:
+    items: list[Category | Cause] = [*diagram.categories, *diagram.causes]
+    for item in items:
         where = item.id or "(empty id)"
         if not item.id.strip():
             problems.append(
