@@ -20,6 +20,7 @@ from fishbone.exceptions import (
     TemplateNotFound,
 )
 from fishbone.graph import (
+    EFFECT_NODE,
     check_diagram,
     depth,
     descendants,
@@ -41,6 +42,7 @@ from fishbone.model import (
 )
 
 __all__ = [
+    "EFFECT_NODE",
     "SCHEMA",
     "Category",
     "Cause",

@@ -2,7 +2,7 @@
 
 :func:`to_networkx` builds a directed tree from the effect down (effect ->
 category -> cause -> sub-cause) with cross-links kept apart in
-``G.graph["links"]``. Node ``EFFECT`` is the head; every other node is a
+``G.graph["links"]``. Node ``EFFECT_NODE`` is the head; every other node is a
 category or cause id, with ``kind`` set to ``"category"`` or ``"cause"``.
 
 Examples:
@@ -37,7 +37,7 @@ from fishbone.exceptions import CauseNotFound, DiagramInvalid, Problem
 from fishbone.model import Category, Cause, Diagram
 
 __all__ = [
-    "EFFECT",
+    "EFFECT_NODE",
     "check_diagram",
     "depth",
     "descendants",
@@ -48,7 +48,7 @@ __all__ = [
     "to_networkx",
 ]
 
-EFFECT: Final = ""
+EFFECT_NODE: Final = ""
 """Node key of the effect (ids are never empty, so it cannot clash)."""
 
 H = TypeVar("H", bound=Hashable)
@@ -63,16 +63,16 @@ def to_networkx(diagram: Diagram) -> nx.DiGraph[str]:
     Examples:
         >>> from fishbone.model import Diagram, Effect
         >>> G = to_networkx(Diagram(id="d", effect=Effect(label="E")))
-        >>> G.nodes[EFFECT]["label"]
+        >>> G.nodes[EFFECT_NODE]["label"]
         'E'
     """
     G: nx.DiGraph[str] = nx.DiGraph(
         links=[(ln.source, ln.target) for ln in diagram.links]
     )
-    G.add_node(EFFECT, kind="effect", label=diagram.effect.label)
+    G.add_node(EFFECT_NODE, kind="effect", label=diagram.effect.label)
     for cat in diagram.categories:
         G.add_node(cat.id, kind="category", label=cat.label)
-        G.add_edge(EFFECT, cat.id)
+        G.add_edge(EFFECT_NODE, cat.id)
     for cause in diagram.causes:
         G.add_node(cause.id, kind="cause", label=cause.label, category=cause.category)
     for cause in diagram.causes:
@@ -83,7 +83,7 @@ def to_networkx(diagram: Diagram) -> nx.DiGraph[str]:
 
 
 def _cause_node(G: nx.DiGraph[str], node: str) -> None:
-    if node not in G or node == EFFECT:
+    if node not in G or node == EFFECT_NODE:
         raise CauseNotFound(node)
 
 
@@ -94,13 +94,13 @@ def path_to_effect(G: nx.DiGraph[str], node: str) -> list[str]:
         CauseNotFound: when ``node`` is not in the diagram.
 
     Examples:
-        >>> G = nx.DiGraph([(EFFECT, "cat"), ("cat", "c1")])
+        >>> G = nx.DiGraph([(EFFECT_NODE, "cat"), ("cat", "c1")])
         >>> path_to_effect(G, "c1")
         ['c1', 'cat', '']
     """
     _cause_node(G, node)
     path = [node]
-    while path[-1] != EFFECT:
+    while path[-1] != EFFECT_NODE:
         (up,) = G.predecessors(path[-1])
         path.append(up)
     return path
@@ -110,7 +110,7 @@ def depth(G: nx.DiGraph[str], node: str) -> int:
     """Return how deep a cause sits: 1 on a bone, 2 under such a cause, 0 for a category.
 
     Examples:
-        >>> depth(nx.DiGraph([(EFFECT, "cat"), ("cat", "c1")]), "c1")
+        >>> depth(nx.DiGraph([(EFFECT_NODE, "cat"), ("cat", "c1")]), "c1")
         1
     """
     return len(path_to_effect(G, node)) - 2
@@ -122,7 +122,7 @@ def descendants(G: nx.DiGraph[str], node: str) -> set[str]:
     Examples:
         >>> sorted(
         ...     descendants(
-        ...         nx.DiGraph([(EFFECT, "cat"), ("cat", "a"), ("a", "b")]), "cat"
+        ...         nx.DiGraph([(EFFECT_NODE, "cat"), ("cat", "a"), ("a", "b")]), "cat"
         ...     )
         ... )
         ['a', 'b']
@@ -142,7 +142,7 @@ def roll_up(
     Each node gets its own value combined with those of all its descendants.
 
     Examples:
-        >>> G = nx.DiGraph([(EFFECT, "cat"), ("cat", "a"), ("a", "b")])
+        >>> G = nx.DiGraph([(EFFECT_NODE, "cat"), ("cat", "a"), ("a", "b")])
         >>> roll_up(G, {"a": 2.0, "b": 5.0}, how="max")
         {'b': 5.0, 'a': 5.0, 'cat': 5.0, '': 5.0}
     """
@@ -160,7 +160,7 @@ def roll_up_sets(
     """Roll per-cause sets (say, comment ids) up, so each member counts once per parent.
 
     Examples:
-        >>> G = nx.DiGraph([(EFFECT, "cat"), ("cat", "a"), ("cat", "b")])
+        >>> G = nx.DiGraph([(EFFECT_NODE, "cat"), ("cat", "a"), ("cat", "b")])
         >>> sorted(roll_up_sets(G, {"a": {1, 2}, "b": {2, 3}})["cat"])
         [1, 2, 3]
     """
@@ -171,6 +171,19 @@ def roll_up_sets(
             acc |= out[child]
         out[node] = frozenset(acc)
     return out
+
+
+def _cycles(graph: nx.DiGraph[str]) -> list[list[str]]:
+    """Return each simple cycle once, rotated to start at its smallest id, sorted."""
+    found = []
+    for cycle in nx.simple_cycles(graph):
+        start = cycle.index(min(cycle))
+        found.append(cycle[start:] + cycle[:start])
+    return sorted(found)
+
+
+def _arrow(cycle: list[str]) -> str:
+    return " -> ".join([*cycle, cycle[0]])
 
 
 def _duplicates(ids: Iterable[str]) -> list[str]:
@@ -255,13 +268,13 @@ def _parent_problems(diagram: Diagram) -> list[Problem]:
                 )
             )
     tree = nx.DiGraph((c.parent, c.id) for c in diagram.causes if c.parent in causes)
-    for cycle in nx.simple_cycles(tree):
-        problems.append(
-            Problem(
-                min(cycle),
-                f"parents form a cycle {' -> '.join(cycle + cycle[:1])}; break it by giving one of them another parent",
-            )
+    problems += [
+        Problem(
+            c[0],
+            f"parents form a cycle {_arrow(c)}; break it by giving one of them another parent",
         )
+        for c in _cycles(tree)
+    ]
     return problems
 
 
@@ -284,13 +297,10 @@ def _link_problems(diagram: Diagram) -> list[Problem]:
             Problem("links", f"link {dup} appears more than once; remove the copy")
         )
     graph = nx.DiGraph((s, t) for s, t in pairs if s in causes and t in causes)
-    for cycle in nx.simple_cycles(graph):
-        problems.append(
-            Problem(
-                min(cycle),
-                f"links form a cycle {' -> '.join(cycle + cycle[:1])}; remove one of these links",
-            )
-        )
+    problems += [
+        Problem(c[0], f"links form a cycle {_arrow(c)}; remove one of these links")
+        for c in _cycles(graph)
+    ]
     return problems
 
 
