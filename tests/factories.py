@@ -36,13 +36,19 @@ def sized_diagram(
     `depth` counts cause levels: 1 = causes only, 2 = causes and sub-causes, ...
     """
     rng = random.Random(seed)
-    cats = [Category(id=f"k{i}", label=label(rng, *label_chars)) for i in range(categories)]
+    cats = [
+        Category(id=f"k{i}", label=label(rng, *label_chars)) for i in range(categories)
+    ]
     out: list[Cause] = []
 
     def grow(cat: str, parent: str | None, level: int, count: int) -> None:
         for _ in range(count):
             cid = f"c{len(out) + 1}"
-            out.append(Cause(id=cid, label=label(rng, *label_chars), category=cat, parent=parent))
+            out.append(
+                Cause(
+                    id=cid, label=label(rng, *label_chars), category=cat, parent=parent
+                )
+            )
             if level < depth and subs:
                 grow(cat, cid, level + 1, subs)
 

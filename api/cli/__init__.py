@@ -6,30 +6,17 @@ message on stderr and exit status 1, never a traceback.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
-import click
 import typer
-from typer.core import TyperGroup
 
 from fishbone.exceptions import FishboneError
 
 __all__ = ["app", "main"]
 
-
-class _Group(TyperGroup):
-    """Maps domain errors to one clear line (or one line per problem) and exit 1."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except FishboneError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from None
-
-
 app = typer.Typer(
-    cls=_Group,
     help="Cause-and-effect (fishbone) diagrams, ranked by customer feedback.",
     no_args_is_help=True,
     add_completion=False,
@@ -37,13 +24,29 @@ app = typer.Typer(
 )
 
 
+def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Map domain errors to one clear message (one line per problem) and exit 1."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except FishboneError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+
+    return run
+
+
 def _register() -> None:
-    # Each topic module defines plain functions; registering them here keeps one
-    # place that lists every command (and keeps modules free of a shared global).
+    # Each topic module lists plain functions in COMMANDS; registering them here
+    # keeps one place that names every command and wraps each the same way.
     from api.cli import diagram_cmds, serve_cmd
 
-    for command in diagram_cmds.COMMANDS + serve_cmd.COMMANDS:
-        app.command(command.__name__.rstrip("_").replace("_", "-"))(command)
+    for module in (diagram_cmds, serve_cmd):
+        for command in module.COMMANDS:
+            name = command.__name__.rstrip("_").replace("_", "-")
+            app.command(name)(_friendly(command))
 
 
 _register()

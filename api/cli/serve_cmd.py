@@ -33,13 +33,9 @@ def serve(
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     import uvicorn
 
-    settings = Settings(
-        host=host,
-        port=port,
-        demo=demo,
-        no_auth=no_auth,
-        **({"database_url": db} if db else {}),
-    )
+    settings = Settings(host=host, port=port, demo=demo, no_auth=no_auth)
+    if db:
+        settings = settings.model_copy(update={"database_url": db})
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
