@@ -5,9 +5,16 @@ over text (one string or an iterable of lines); :func:`read_diagram` and
 :func:`write_diagram` are thin wrappers for paths that pick the format from the
 file extension:
 
-========  ==================  ==================================================
-``.json`` ``fishbone/1`` JSON everything
-========  ==================  ==================================================
+=========  ====================  =================================================
+extension  format                what it holds
+=========  ====================  =================================================
+``.json``  ``fishbone/1`` JSON   everything
+``.txt``   outline text          effect and kind, category and cause labels, nesting
+``.csv``   parent/child table    everything but links, title and diagram id
+``.mmd``   Mermaid ``ishikawa``  effect, category and cause labels, nesting
+=========  ====================  =================================================
+
+See each module for the details of what it holds and loses.
 
 Examples:
     >>> from fishbone.model import Diagram, Effect
@@ -28,6 +35,8 @@ from typing import Final
 from fishbone.exceptions import FormatError
 from fishbone.formats._text import TextInput
 from fishbone.formats.json_doc import generate_json, json_schema, parse_json
+from fishbone.formats.mermaid import generate_mermaid, parse_mermaid
+from fishbone.formats.outline import generate_outline, parse_outline
 from fishbone.model import Diagram
 
 __all__ = [
@@ -36,9 +45,13 @@ __all__ = [
     "format_for_path",
     "generate_diagram",
     "generate_json",
+    "generate_mermaid",
+    "generate_outline",
     "json_schema",
     "parse_diagram",
     "parse_json",
+    "parse_mermaid",
+    "parse_outline",
     "read_diagram",
     "write_diagram",
 ]
@@ -55,7 +68,12 @@ class Format:
 
 
 FORMATS: Final[dict[str, Format]] = {
-    f.extension: f for f in (Format("json", ".json", parse_json, generate_json),)
+    f.extension: f
+    for f in (
+        Format("json", ".json", parse_json, generate_json),
+        Format("outline", ".txt", parse_outline, generate_outline),
+        Format("mermaid", ".mmd", parse_mermaid, generate_mermaid),
+    )
 }
 """The formats by file extension."""
 
@@ -81,7 +99,7 @@ def format_for_path(path: str | os.PathLike[str]) -> Format:
         >>> format_for_path("cx.docx")
         Traceback (most recent call last):
         ...
-        fishbone.exceptions.FormatError: cx.docx: unknown file extension '.docx'; use one of .json
+        fishbone.exceptions.FormatError: cx.docx: unknown file extension '.docx'; use one of .json, .txt, .mmd
     """
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
