@@ -1,0 +1,391 @@
+"""Stored feedback: datasets, records (idempotent on external id), matches and cached rankings.
+
+Records arrive in batches; each batch is one short transaction that inserts new
+external ids, updates the ones already stored (the last send wins) and bumps
+the dataset's ``revision``. Matches and rankings remember the revision and the
+diagram's signals they were computed from, so they are reused until either changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+import numpy as np
+from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from fishbone.records import FeedbackTable, Scale
+from fishbone.store.engine import StoreBase, now
+from fishbone.store.errors import AlreadyExists, NotFound
+from fishbone.store.tables import Dataset, Match, MatchRun, RankingCache, Record
+
+__all__ = ["DatasetInfo", "FeedbackMixin", "IngestCounts", "LoadedTable", "RecordRow"]
+
+_MATCH_BATCH = 20_000
+
+
+class RecordRow(TypedDict):
+    """A validated feedback record, ready to store (``ext_id`` is the external id)."""
+
+    ext_id: str
+    text: str
+    score: float | None
+    date: str | None
+    channel: str | None
+    segment: str | None
+    tags: list[str]
+    causes: list[str]
+    ratings: dict[str, float] | None
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetInfo:
+    """A dataset: its id, name, scale, revision and number of records."""
+
+    id: str
+    name: str
+    scale: str | None
+    revision: int
+    records: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class IngestCounts:
+    """How many records one batch inserted and updated."""
+
+    inserted: int
+    updated: int
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedTable:
+    """A dataset's records as a :class:`FeedbackTable`, with their store keys."""
+
+    pks: np.ndarray[Any, np.dtype[np.int64]]
+    table: FeedbackTable
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+class FeedbackMixin(StoreBase):
+    """Feedback storage; part of :class:`~fishbone.store.Store`."""
+
+    def create_dataset(
+        self, dataset_id: str, *, name: str, scale: str | None, actor: str
+    ) -> DatasetInfo:
+        """Create an empty dataset.
+
+        Raises:
+            FeedbackError: when ``scale`` names no scale.
+            AlreadyExists: when a dataset has that id.
+        """
+        if scale is not None:
+            scale = Scale.parse(scale).name
+        stamp = now()
+        with self._write() as conn:
+            if conn.execute(select(Dataset.id).where(Dataset.id == dataset_id)).first():
+                raise AlreadyExists("dataset", dataset_id)
+            conn.execute(
+                insert(Dataset).values(
+                    id=dataset_id,
+                    name=name,
+                    scale=scale,
+                    revision=0,
+                    created_at=stamp,
+                    updated_at=stamp,
+                )
+            )
+            self._audit(conn, actor, "dataset.create", dataset_id, scale=scale)
+        return self.get_dataset(dataset_id)
+
+    def _infos(self, conn: Connection, where: Any = None) -> list[DatasetInfo]:
+        counts = (
+            select(Record.dataset_id, func.count().label("n"))
+            .group_by(Record.dataset_id)
+            .subquery()
+        )
+        query = (
+            select(Dataset, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.dataset_id == Dataset.id)
+            .order_by(Dataset.id)
+        )
+        if where is not None:
+            query = query.where(where)
+        return [
+            DatasetInfo(
+                d.id,
+                d.name,
+                d.scale,
+                d.revision,
+                int(n),
+                _utc(d.created_at),
+                _utc(d.updated_at),
+            )
+            for d, n in conn.execute(query).all()
+        ]
+
+    def list_datasets(self) -> list[DatasetInfo]:
+        """Return every dataset, by id."""
+        with self._read() as conn:
+            return self._infos(conn)
+
+    def get_dataset(self, dataset_id: str) -> DatasetInfo:
+        """Return one dataset.
+
+        Raises:
+            NotFound: when there is no such dataset.
+        """
+        with self._read() as conn:
+            found = self._infos(conn, Dataset.id == dataset_id)
+        if not found:
+            raise NotFound("dataset", dataset_id)
+        return found[0]
+
+    def delete_dataset(self, dataset_id: str, *, actor: str) -> None:
+        """Delete a dataset with its records, matches and cached rankings.
+
+        Raises:
+            NotFound: when there is no such dataset.
+        """
+        with self._write() as conn:
+            found = conn.execute(
+                delete(Dataset).where(Dataset.id == dataset_id)
+            ).rowcount
+            if not found:
+                raise NotFound("dataset", dataset_id)
+            for table in (Record, Match, MatchRun, RankingCache):
+                conn.execute(delete(table).where(table.dataset_id == dataset_id))
+            self._audit(conn, actor, "dataset.delete", dataset_id)
+
+    def ingest(
+        self, dataset_id: str, rows: Sequence[RecordRow], *, actor: str
+    ) -> IngestCounts:
+        """Store one batch of records in one transaction; a repeated ``ext_id`` updates (last wins).
+
+        Raises:
+            NotFound: when there is no such dataset.
+        """
+        latest = {row["ext_id"]: row for row in rows}  # last wins inside a batch too
+        with self._write() as conn:
+            if not conn.execute(
+                select(Dataset.id).where(Dataset.id == dataset_id)
+            ).first():
+                raise NotFound("dataset", dataset_id)
+            if not latest:
+                return IngestCounts(0, 0)
+            existing = self._existing(conn, dataset_id, list(latest))
+            self._upsert(conn, dataset_id, list(latest.values()))
+            conn.execute(
+                update(Dataset)
+                .where(Dataset.id == dataset_id)
+                .values(revision=Dataset.revision + 1, updated_at=now())
+            )
+            counts = IngestCounts(len(latest) - existing, existing)
+            self._audit(
+                conn,
+                actor,
+                "dataset.ingest",
+                dataset_id,
+                inserted=counts.inserted,
+                updated=counts.updated,
+            )
+        return counts
+
+    @staticmethod
+    def _existing(conn: Connection, dataset_id: str, ext_ids: list[str]) -> int:
+        found = 0
+        for start in range(0, len(ext_ids), 5000):
+            found += conn.execute(
+                select(func.count())
+                .select_from(Record)
+                .where(Record.dataset_id == dataset_id)
+                .where(Record.ext_id.in_(ext_ids[start : start + 5000]))
+            ).scalar_one()
+        return found
+
+    @staticmethod
+    def _upsert(conn: Connection, dataset_id: str, rows: list[RecordRow]) -> None:
+        dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+        stmt = dialect_insert(Record)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[Record.dataset_id, Record.ext_id],
+            set_={
+                name: stmt.excluded[name]
+                for name in (
+                    "text",
+                    "score",
+                    "date",
+                    "channel",
+                    "segment",
+                    "tags",
+                    "causes",
+                    "ratings",
+                )
+            },
+        )
+        conn.execute(stmt, [{"dataset_id": dataset_id, **row} for row in rows])
+
+    def list_records(
+        self, dataset_id: str, *, limit: int = 100, offset: int = 0
+    ) -> list[RecordRow]:
+        """Return records of a dataset in the order they were first stored.
+
+        Raises:
+            NotFound: when there is no such dataset.
+        """
+        self.get_dataset(dataset_id)
+        columns = [getattr(Record, name) for name in RecordRow.__annotations__]
+        with self._read() as conn:
+            rows = conn.execute(
+                select(*columns)
+                .where(Record.dataset_id == dataset_id)
+                .order_by(Record.pk)
+                .limit(limit)
+                .offset(offset)
+            ).all()
+        return [RecordRow(**row._mapping) for row in rows]  # type: ignore[typeddict-item]
+
+    def load_table(
+        self,
+        dataset_id: str,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        segment: str | None = None,
+        channel: str | None = None,
+    ) -> LoadedTable:
+        """Return the records of a dataset (optionally filtered) as a columnar table.
+
+        ``since`` and ``until`` are inclusive; records without a date are left out
+        when either is given.
+
+        Raises:
+            NotFound: when there is no such dataset.
+        """
+        info = self.get_dataset(dataset_id)
+        query = (
+            select(
+                Record.pk,
+                Record.ext_id,
+                Record.text,
+                Record.score,
+                Record.date,
+                Record.channel,
+                Record.segment,
+                Record.tags,
+                Record.causes,
+            )
+            .where(Record.dataset_id == dataset_id)
+            .order_by(Record.pk)
+        )
+        if since is not None:
+            query = query.where(Record.date >= since.isoformat())
+        if until is not None:
+            query = query.where(Record.date <= until.isoformat())
+        if segment is not None:
+            query = query.where(Record.segment == segment)
+        if channel is not None:
+            query = query.where(Record.channel == channel)
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return _loaded(rows, info.scale)
+
+    def current_matches(
+        self, diagram_id: str, dataset_id: str, *, signals: str, revision: int
+    ) -> list[tuple[int, str]] | None:
+        """Return stored ``(record pk, cause id)`` matches, or None when they are stale or missing."""
+        with self._read() as conn:
+            run = conn.execute(
+                select(MatchRun.signals_hash, MatchRun.dataset_revision)
+                .where(MatchRun.diagram_id == diagram_id)
+                .where(MatchRun.dataset_id == dataset_id)
+            ).first()
+            if run is None or (run[0], run[1]) != (signals, revision):
+                return None
+            rows = conn.execute(
+                select(Match.record_pk, Match.cause_id)
+                .where(Match.diagram_id == diagram_id)
+                .where(Match.dataset_id == dataset_id)
+            ).all()
+        return [(int(pk), cause) for pk, cause in rows]
+
+    def save_matches(
+        self,
+        diagram_id: str,
+        dataset_id: str,
+        pairs: Iterable[tuple[int, str]],
+        *,
+        signals: str,
+        revision: int,
+    ) -> None:
+        """Replace the stored matches of a diagram against a dataset."""
+        keys = {"diagram_id": diagram_id, "dataset_id": dataset_id}
+        rows = [{**keys, "record_pk": pk, "cause_id": c} for pk, c in pairs]
+        with self._write() as conn:
+            for table in (Match, MatchRun):
+                conn.execute(
+                    delete(table)
+                    .where(table.diagram_id == diagram_id)
+                    .where(table.dataset_id == dataset_id)
+                )
+            for start in range(0, len(rows), _MATCH_BATCH):
+                conn.execute(insert(Match), rows[start : start + _MATCH_BATCH])
+            conn.execute(
+                insert(MatchRun).values(
+                    **keys,
+                    signals_hash=signals,
+                    dataset_revision=revision,
+                    created_at=now(),
+                )
+            )
+
+    def cached_ranking(self, key: str) -> str | None:
+        """Return a cached ranking (JSON text) by its key, or None."""
+        with self._read() as conn:
+            return conn.execute(
+                select(RankingCache.result).where(RankingCache.key == key)
+            ).scalar()
+
+    def save_ranking(
+        self, key: str, result: str, *, diagram_id: str, dataset_id: str, method: str
+    ) -> None:
+        """Cache a ranking (JSON text) under ``key``."""
+        with self._write() as conn:
+            conn.execute(delete(RankingCache).where(RankingCache.key == key))
+            conn.execute(
+                insert(RankingCache).values(
+                    key=key,
+                    result=result,
+                    diagram_id=diagram_id,
+                    dataset_id=dataset_id,
+                    method=method,
+                    created_at=now(),
+                )
+            )
+
+
+def _loaded(rows: Sequence[Any], scale: str | None) -> LoadedTable:
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 9
+    pks, ids, texts, scores, dates, channels, segments, tags, causes = columns
+    table = FeedbackTable(
+        ids=list(ids),
+        texts=list(texts),
+        scores=np.array([np.nan if s is None else s for s in scores], np.float64),
+        scale=Scale.parse(scale) if scale else None,
+        dates=np.array(
+            [np.datetime64("NaT") if d is None else d for d in dates], "datetime64[D]"
+        ),
+        channels=list(channels),
+        segments=list(segments),
+        tags=[tuple(t) for t in tags],
+        causes=[tuple(c) for c in causes],
+    )
+    return LoadedTable(np.array(pks, np.int64), table)
