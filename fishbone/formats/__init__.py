@@ -34,6 +34,7 @@ from typing import Final
 
 from fishbone.exceptions import FormatError
 from fishbone.formats._text import TextInput
+from fishbone.formats.csv_table import generate_csv, parse_csv
 from fishbone.formats.json_doc import generate_json, json_schema, parse_json
 from fishbone.formats.mermaid import generate_mermaid, parse_mermaid
 from fishbone.formats.outline import generate_outline, parse_outline
@@ -43,11 +44,13 @@ __all__ = [
     "FORMATS",
     "Format",
     "format_for_path",
+    "generate_csv",
     "generate_diagram",
     "generate_json",
     "generate_mermaid",
     "generate_outline",
     "json_schema",
+    "parse_csv",
     "parse_diagram",
     "parse_json",
     "parse_mermaid",
@@ -72,6 +75,7 @@ FORMATS: Final[dict[str, Format]] = {
     for f in (
         Format("json", ".json", parse_json, generate_json),
         Format("outline", ".txt", parse_outline, generate_outline),
+        Format("csv", ".csv", parse_csv, generate_csv),
         Format("mermaid", ".mmd", parse_mermaid, generate_mermaid),
     )
 }
@@ -99,7 +103,7 @@ def format_for_path(path: str | os.PathLike[str]) -> Format:
         >>> format_for_path("cx.docx")
         Traceback (most recent call last):
         ...
-        fishbone.exceptions.FormatError: cx.docx: unknown file extension '.docx'; use one of .json, .txt, .mmd
+        fishbone.exceptions.FormatError: cx.docx: unknown file extension '.docx'; use one of .json, .txt, .csv, .mmd
     """
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
