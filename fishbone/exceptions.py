@@ -7,7 +7,8 @@ Each error also subclasses the builtin it resembles, so callers may catch either
     ├── DiagramInvalid(ValueError)       a diagram breaks the model's rules; carries the problems
     ├── CauseNotFound(KeyError)          a cause id that the diagram does not have
     ├── TemplateNotFound(KeyError)       a template name that is not built in
-    └── FeedbackError(ValueError)        feedback data that cannot be imported or ranked
+    ├── FeedbackError(ValueError)        feedback data that cannot be imported or ranked
+    └── RenderError(RuntimeError)        a diagram could not be drawn (Graphviz failed, bad option)
 
 Examples:
     >>> try:
@@ -29,6 +30,7 @@ __all__ = [
     "FishboneError",
     "FormatError",
     "Problem",
+    "RenderError",
     "TemplateNotFound",
 ]
 
@@ -141,3 +143,12 @@ class TemplateNotFound(FishboneError, KeyError):
 
 class FeedbackError(FishboneError, ValueError):
     """Feedback data that cannot be imported or ranked."""
+
+
+class RenderError(FishboneError, RuntimeError):
+    """A diagram could not be drawn: Graphviz failed or timed out, or an option is wrong.
+
+    Examples:
+        >>> str(RenderError("Graphviz 'neato' not found; install the graphviz package"))
+        "Graphviz 'neato' not found; install the graphviz package"
+    """

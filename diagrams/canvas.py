@@ -1,0 +1,248 @@
+"""Finishing a layout: direction, cross-links, title, legend, margins, warnings.
+
+Both layouts (fishbone and tree) produce bare geometry around the origin;
+:func:`finish` mirrors it for ``direction="left"``, draws cross-links as curved
+arrows, puts the title and legend above the drawing (never on it), moves it
+all to positive coordinates, and warns when the result is unreadable at page size.
+
+Examples:
+    >>> b = Box(key="a", kind="cause", x=3, y=4, w=2, h=2)
+    >>> mirror(b, x=True).x, mirror(b, y=True).y
+    (-3, -4)
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import replace
+from typing import Final
+
+from diagrams.labels import STATUS_MARKS
+from diagrams.options import Evidence, RenderOptions
+from diagrams.shapes import Arrow, Box, Layout, Line, Point
+from diagrams.text import measure_label
+from fishbone.model import Diagram, Status
+
+__all__ = ["MARGIN", "PAGE", "finish", "mirror"]
+
+log = logging.getLogger(__name__)
+
+MARGIN: Final = 12.0
+"""Empty border around the drawing, in points."""
+PAGE: Final = (1191.0, 842.0)
+"""A3 landscape in points: the page a reader is assumed to print or view on."""
+_SMALLEST: Final = 2.5
+"""Cause labels scaled below this many points to fit the page are unreadable."""
+_ROW_GAP: Final = 14.0
+
+
+def mirror(box: Box, *, x: bool = False, y: bool = False) -> Box:
+    """Return the box reflected through the y axis (``x``) and/or the x axis (``y``)."""
+    return replace(box, x=-box.x if x else box.x, y=-box.y if y else box.y)
+
+
+def _mirror_x(lay: Layout) -> None:
+    lay.boxes = [mirror(b, x=True) for b in lay.boxes]
+    lay.lines = [
+        replace(ln, points=tuple((-px, py) for px, py in ln.points)) for ln in lay.lines
+    ]
+
+
+def _extent(lay: Layout) -> tuple[float, float, float, float]:
+    xs = [v for b in lay.boxes for v in (b.x0, b.x1)]
+    ys = [v for b in lay.boxes for v in (b.y0, b.y1)]
+    for ln in lay.lines:
+        xs += [p[0] for p in ln.points]
+        ys += [p[1] for p in ln.points]
+    for arrow in lay.arrows:
+        xs += [p[0] for p in (*arrow.points, arrow.end)]
+        ys += [p[1] for p in (*arrow.points, arrow.end)]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _edge_point(box: Box, toward: Point) -> Point:
+    """Return where the ray from the box centre to ``toward`` leaves the box."""
+    dx, dy = toward[0] - box.x, toward[1] - box.y
+    if dx == 0 and dy == 0:
+        return box.x, box.y1
+    scale = min(
+        (box.w / 2) / abs(dx) if dx else math.inf,
+        (box.h / 2) / abs(dy) if dy else math.inf,
+    )
+    return box.x + dx * scale, box.y + dy * scale
+
+
+def _arrows(lay: Layout, diagram: Diagram) -> list[Arrow]:
+    """Return a curved arrow per cross-link whose two causes are drawn."""
+    by_key = {b.key: b for b in lay.boxes}
+    arrows = []
+    for link in diagram.links:
+        a, b = by_key.get(f"cause:{link.source}"), by_key.get(f"cause:{link.target}")
+        if a is None or b is None:
+            log.debug(
+                "link %s -> %s skipped: a cause is folded", link.source, link.target
+            )
+            continue
+        start, tip = _edge_point(a, (b.x, b.y)), _edge_point(b, (a.x, a.y))
+        dx, dy = tip[0] - start[0], tip[1] - start[1]
+        dist = math.hypot(dx, dy) or 1.0
+        nx_, ny_ = -dy / dist * 0.2 * dist, dx / dist * 0.2 * dist
+        stop = (tip[0] - dx / dist * 8.0, tip[1] - dy / dist * 8.0)
+        c1 = (start[0] + dx / 3 + nx_, start[1] + dy / 3 + ny_)
+        c2 = (start[0] + 2 * dx / 3 + nx_, start[1] + 2 * dy / 3 + ny_)
+        arrows.append(
+            Arrow(
+                points=(start, c1, c2, stop),
+                end=tip,
+                tail=a.key,
+                head=b.key,
+                label=link.label,
+            )
+        )
+    return arrows
+
+
+def _legend(diagram: Diagram, evidence: Evidence, opts: RenderOptions) -> list[Box]:
+    """Return the legend boxes in a row starting at x = 0, centred on y = 0."""
+    row: list[Box] = []
+
+    def text(key: str, label: str) -> None:
+        block = measure_label(label, max_width=400, size=9.0, family=opts.font)
+        row.append(
+            Box(
+                key=key,
+                kind="legend",
+                x=0,
+                y=0,
+                w=block.width,
+                h=block.height,
+                text=block,
+            )
+        )
+
+    if evidence.metric:
+        text(
+            "legend:metric",
+            "Share of comments:" if evidence.metric == "share" else "Impact on score:",
+        )
+        text("legend:low", "low")
+        for i in range(5):
+            row.append(
+                Box(
+                    key=f"legend:swatch{i}",
+                    kind="swatch",
+                    x=0,
+                    y=0,
+                    w=14,
+                    h=12,
+                    heat=i / 4,
+                )
+            )
+        text("legend:high", "high")
+    if evidence.ranks and opts.badges > 0:
+        text("legend:rank", "(n) = rank")
+    statuses = {c.status for c in diagram.causes}
+    marks = [f"{STATUS_MARKS[s].strip()} {s}" for s in STATUS_MARKS if s in statuses]
+    if Status.REJECTED in statuses:
+        marks.append("struck through: rejected")
+    if marks:
+        text("legend:status", "   ".join(marks))
+    x = 0.0
+    placed = []
+    for box in row:
+        placed.append(replace(box, x=x + box.w / 2))
+        x += box.w + 4.0
+    return placed
+
+
+def finish(
+    bare: Layout, diagram: Diagram, opts: RenderOptions, evidence: Evidence
+) -> Layout:
+    """Return the finished layout: mirrored, linked, titled, in positive coordinates.
+
+    Examples:
+        >>> from fishbone.model import Diagram, Effect
+        >>> bare = Layout(
+        ...     boxes=[Box(key="effect", kind="effect", x=0, y=0, w=20, h=10)]
+        ... )
+        >>> lay = finish(
+        ...     bare,
+        ...     Diagram(id="d", effect=Effect(label="E")),
+        ...     RenderOptions(),
+        ...     Evidence(),
+        ... )
+        >>> (lay.boxes[0].x0, lay.width, lay.height)
+        (12.0, 44.0, 34.0)
+    """
+    lay = Layout(
+        boxes=list(bare.boxes), lines=list(bare.lines), warnings=list(bare.warnings)
+    )
+    if opts.direction == "left":
+        _mirror_x(lay)
+    lay.arrows = _arrows(lay, diagram)
+    x0, _, x1, top = _extent(lay)
+    _check_readable(lay, x1 - x0, top - _extent(lay)[1])
+    legend = _legend(diagram, evidence, opts)
+    if legend:
+        height = max(b.h for b in legend)
+        y = top + _ROW_GAP + height / 2
+        lay.boxes += [b.moved(x0, y) for b in legend]
+        top = y + height / 2
+    title = diagram.title if opts.title is None else opts.title
+    if title.strip():
+        block = measure_label(
+            title, max_width=max(400.0, x1 - x0), size=16.0, family=opts.font, bold=True
+        )
+        y = top + _ROW_GAP + block.height / 2
+        lay.boxes.append(
+            Box(
+                key="title",
+                kind="title",
+                x=(x0 + x1) / 2,
+                y=y,
+                w=block.width,
+                h=block.height,
+                text=block,
+            )
+        )
+    _normalise(lay)
+    return lay
+
+
+def _check_readable(lay: Layout, width: float, height: float) -> None:
+    scale = min(PAGE[0] / max(width, 1.0), PAGE[1] / max(height, 1.0), 1.0)
+    if 10.0 * scale >= _SMALLEST:
+        return
+    message = (
+        f"the diagram is {width:.0f} x {height:.0f} pt: fitted to an A3 page its "
+        f"labels would be {10.0 * scale:.1f} pt, too small to read; "
+        "try layout='tree' (--layout tree) or a smaller max_depth (--max-depth)"
+    )
+    log.warning(message)
+    lay.warnings.append(message)
+
+
+def _normalise(lay: Layout) -> None:
+    x0, y0, x1, y1 = _extent(lay)
+    dx, dy = MARGIN - x0, MARGIN - y0
+    lay.boxes = [b.moved(dx, dy) for b in lay.boxes]
+    lay.lines = [
+        Line(
+            points=tuple((x + dx, y + dy) for x, y in ln.points),
+            kind=ln.kind,
+            tail=ln.tail,
+            head=ln.head,
+        )
+        for ln in lay.lines
+    ]
+    lay.arrows = [
+        replace(
+            a,
+            points=tuple((x + dx, y + dy) for x, y in a.points),  # type: ignore[arg-type]
+            end=(a.end[0] + dx, a.end[1] + dy),
+        )
+        for a in lay.arrows
+    ]
+    lay.width = x1 - x0 + 2 * MARGIN
+    lay.height = y1 - y0 + 2 * MARGIN
