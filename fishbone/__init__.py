@@ -30,6 +30,7 @@ from fishbone.graph import (
     roll_up_sets,
     to_networkx,
 )
+from fishbone.importance import relative_importance
 from fishbone.model import (
     SCHEMA,
     Category,
@@ -40,6 +41,8 @@ from fishbone.model import (
     Link,
     Status,
 )
+from fishbone.ranking import RankedCause, rank
+from fishbone.trends import CauseTrend, trend
 
 __all__ = [
     "EFFECT_NODE",
@@ -47,6 +50,7 @@ __all__ = [
     "Category",
     "Cause",
     "CauseNotFound",
+    "CauseTrend",
     "Diagram",
     "DiagramInvalid",
     "Effect",
@@ -56,6 +60,7 @@ __all__ = [
     "FormatError",
     "Link",
     "Problem",
+    "RankedCause",
     "Status",
     "TemplateNotFound",
     "check_diagram",
@@ -63,7 +68,10 @@ __all__ = [
     "descendants",
     "find_problems",
     "path_to_effect",
+    "rank",
+    "relative_importance",
     "roll_up",
     "roll_up_sets",
     "to_networkx",
+    "trend",
 ]
