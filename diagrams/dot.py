@@ -34,7 +34,11 @@ from diagrams.theme import Theme, get_theme, text_on
 
 __all__ = ["escape_html", "quote", "to_dot"]
 
+# Graphviz decodes entities first and then expands escapes such as \N (node
+# name) and \G (graph name) even in HTML-like labels: a doubled backslash is
+# the only way to draw one.
 _HTML_ESCAPES: Final = {
+    ord("\\"): "\\\\",
     ord("&"): "&amp;",
     ord("<"): "&lt;",
     ord(">"): "&gt;",
@@ -53,13 +57,17 @@ _LINE_STYLE: Final = {
 
 
 def escape_html(text: str) -> str:
-    """Return ``text`` safe inside a Graphviz HTML-like label: every markup character is an entity.
+    r"""Return ``text`` safe inside a Graphviz HTML-like label: every markup character is an entity.
 
-    Control characters and lone surrogates are dropped first (:func:`clean_text`).
+    Backslashes are doubled, so ``\N`` stays two characters rather than the
+    node's name. Control characters and lone surrogates are dropped first
+    (:func:`clean_text`).
 
     Examples:
         >>> escape_html('<script>alert("x")</script> & co')
         '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co'
+        >>> print(escape_html("\\N"))
+        \\N
     """
     return clean_text(text).translate(_HTML_ESCAPES)
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+from diagrams.theme import get_theme
 from fishbone.exceptions import FormatError, RenderError
 
 __all__ = ["FORMATS", "Evidence", "RenderOptions", "evidence_from_ranking"]
@@ -132,6 +133,7 @@ class RenderOptions:
     timeout: float = 60.0
 
     def __post_init__(self) -> None:
+        get_theme(self.theme)
         if self.direction not in ("right", "left"):
             raise RenderError(
                 f"direction {self.direction!r} is not 'right' or 'left'; pick one"

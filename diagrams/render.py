@@ -89,10 +89,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 
     Examples:
         >>> png_size(
-        ...     b"\x89PNG\r\n\x1a\n"
-        ...     + bytes(4)
-        ...     + b"IHDR"
-        ...     + struct.pack(">II", 3, 2)
+        ...     b"\x89PNG\r\n\x1a\n" + bytes(4) + b"IHDR" + struct.pack(">II", 3, 2)
         ... )
         (3, 2)
     """
