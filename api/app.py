@@ -1,20 +1,37 @@
 """The FastAPI application, built by :func:`create_app` from explicit settings.
 
 Examples:
-    >>> from fastapi.testclient import TestClient
-    >>> client = TestClient(create_app(Settings()))
-    >>> client.get("/healthz").json()
-    {'status': 'ok'}
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     url = f"sqlite:///{pathlib.Path(tmp) / 'f.db'}"
+    ...     app = create_app(Settings(database_url=url))
+    ...     app.state.store.close()
+    >>> "/api/v1/diagrams/{diagram_id}/ranking" in app.openapi()["paths"]
+    True
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
 
+import diagrams
+from api.auth import check_bind
+from api.errors import NotReady, install_error_handlers
+from api.routes import api_router
+from api.routes._cache import RenderCache
+from api.schemas import Health, ProblemDetails, Ready
 from api.settings import Settings
+from fishbone.store import Store
 
 __all__ = ["create_app"]
+
+access_log = logging.getLogger("fishbone.access")
 
 _HOME = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Fishbone</title></head>
@@ -23,23 +40,107 @@ _HOME = """<!doctype html>
 <p><a href="/docs">API documentation</a></p></body></html>
 """
 
+_DESCRIPTION = """Cause-and-effect (fishbone) diagrams ranked by customer feedback.
 
-def create_app(settings: Settings) -> FastAPI:
-    """Return the application for ``settings``; nothing is built at import time."""
-    app = FastAPI(
-        title="Fishbone",
-        version="0.1.0",
-        description="Cause-and-effect (fishbone) diagrams ranked by customer feedback.",
-    )
-    app.state.settings = settings
+* Authenticate with `Authorization: Bearer <token>` (create keys with
+  `fishbone keys create --scope ingest --name nightly-survey`). Scopes: `read`,
+  `edit` (diagrams), `ingest` (datasets and feedback), `admin` (everything).
+* Every diagram has an ETag; writes need it in `If-Match` (428 without, 412 when
+  someone saved first: the problem body holds the current version).
+* Errors are `application/problem+json` (RFC 9457) with a stable `type`.
+"""
 
+
+def _log_requests(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def log_request(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        start = time.perf_counter()
+        response = await call_next(request)
+        access_log.info(
+            "method=%s path=%s status=%d ms=%.1f client=%s",
+            request.method,
+            request.url.path,
+            response.status_code,
+            (time.perf_counter() - start) * 1000,
+            request.client.host if request.client else "-",
+        )
+        return response
+
+
+def _health(app: FastAPI) -> None:
     @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, str]:
+    def healthz() -> Health:
         """Answer when the process is up."""
-        return {"status": "ok"}
+        return Health(status="ok")
+
+    @app.get(
+        "/readyz",
+        tags=["health"],
+        responses={
+            503: {
+                "model": ProblemDetails,
+                "description": "The database does not answer.",
+            }
+        },
+    )
+    def readyz(request: Request) -> Ready:
+        """Answer 200 when the database is reachable, 503 when not."""
+        store: Store = request.app.state.store
+        if not store.ping():
+            raise NotReady("the database does not answer; check FISHBONE_DATABASE_URL")
+        return Ready(status="ok", database=store.backend)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home() -> str:
         return _HOME
 
+
+def create_app(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    renderer: diagrams.Renderer | None = None,
+) -> FastAPI:
+    """Return the application for ``settings``; nothing is built at import time.
+
+    Args:
+        settings: the server settings.
+        store: an open store; by default one is opened at ``settings.database_url``
+            (and migrated).
+        renderer: draws pictures; Graphviz by default, a fake in tests.
+
+    Raises:
+        UnsafeBind: when the settings would expose the API without authentication.
+    """
+    own_store = store is None
+    store = Store(settings.database_url) if store is None else store
+    check_bind(settings, has_keys=store.has_active_keys())
+    if settings.demo:
+        from api.demo import seed_demo
+
+        seed_demo(store)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if own_store:
+            store.close()
+
+    app = FastAPI(
+        title="Fishbone",
+        version="0.1.0",
+        description=_DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.renderer = diagrams.GraphvizRenderer() if renderer is None else renderer
+    app.state.render_cache = RenderCache(settings.render_cache)
+    install_error_handlers(app)
+    if settings.access_log:
+        _log_requests(app)
+    _health(app)
+    app.include_router(api_router())
     return app

@@ -107,30 +107,41 @@ class FeedbackMixin(StoreBase):
         return self.get_dataset(dataset_id)
 
     def _infos(self, conn: Connection, where: Any = None) -> list[DatasetInfo]:
-        counts = (
-            select(Record.dataset_id, func.count().label("n"))
-            .group_by(Record.dataset_id)
-            .subquery()
+        count = (
+            select(func.count())
+            .select_from(Record)
+            .where(Record.dataset_id == Dataset.id)
+            .scalar_subquery()
         )
-        query = (
-            select(Dataset, func.coalesce(counts.c.n, 0))
-            .outerjoin(counts, counts.c.dataset_id == Dataset.id)
-            .order_by(Dataset.id)
-        )
+        query = select(
+            Dataset.id,
+            Dataset.name,
+            Dataset.scale,
+            Dataset.revision,
+            count,
+            Dataset.created_at,
+            Dataset.updated_at,
+        ).order_by(Dataset.id)
         if where is not None:
             query = query.where(where)
         return [
-            DatasetInfo(
-                d.id,
-                d.name,
-                d.scale,
-                d.revision,
-                int(n),
-                _utc(d.created_at),
-                _utc(d.updated_at),
-            )
-            for d, n in conn.execute(query).all()
+            DatasetInfo(i, name, scale, rev, int(n), _utc(c), _utc(u))
+            for i, name, scale, rev, n, c, u in conn.execute(query).all()
         ]
+
+    def dataset_revision(self, dataset_id: str) -> int:
+        """Return a dataset's revision without counting its records.
+
+        Raises:
+            NotFound: when there is no such dataset.
+        """
+        with self._read() as conn:
+            revision = conn.execute(
+                select(Dataset.revision).where(Dataset.id == dataset_id)
+            ).scalar()
+        if revision is None:
+            raise NotFound("dataset", dataset_id)
+        return int(revision)
 
     def list_datasets(self) -> list[DatasetInfo]:
         """Return every dataset, by id."""
@@ -188,7 +199,8 @@ class FeedbackMixin(StoreBase):
                 .where(Dataset.id == dataset_id)
                 .values(revision=Dataset.revision + 1, updated_at=now())
             )
-            counts = IngestCounts(len(latest) - existing, existing)
+            repeats = len(rows) - len(latest)  # sent twice in one batch: updated
+            counts = IngestCounts(len(latest) - existing, existing + repeats)
             self._audit(
                 conn,
                 actor,

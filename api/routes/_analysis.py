@@ -1,0 +1,168 @@
+"""Rankings from the store: match once per (diagram signals, dataset revision), rank, cache.
+
+Matching runs over a whole dataset and its ``(record, cause)`` pairs are
+stored; they are reused until the diagram's signals (cause ids, labels,
+places, signals) or the dataset's revision change. A ranking is cached under a
+key made of everything it depends on, so a repeated request is one lookup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from fishbone.matching import match
+from fishbone.model import Diagram
+from fishbone.ranking import rank
+from fishbone.records import Mentions
+from fishbone.store import LoadedTable, Store, StoredDiagram
+
+__all__ = ["Filters", "Ranking", "rank_from_store", "ranking_key"]
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Which records to rank: dates inclusive, one segment, one channel."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    segment: str | None = None
+    channel: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        """Whether every record is ranked."""
+        return self == Filters()
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """A ranking's rows (JSON-ready) and how many records it ranked."""
+
+    rows: list[dict[str, Any]]
+    records: int
+    cached: bool
+
+
+def ranking_key(
+    stored: StoredDiagram, dataset: str, revision: int, method: str, filters: Filters
+) -> str:
+    """Return the cache key of a ranking: sha256 of everything it depends on."""
+    parts = [
+        stored.content_hash,
+        dataset,
+        revision,
+        method,
+        *map(str, (filters.since, filters.until)),
+        filters.segment,
+        filters.channel,
+    ]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _clean(value: Any) -> Any:
+    """Return a JSON-safe copy: NaN and infinities become null, numpy scalars plain."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _pairs(
+    store: Store, stored: StoredDiagram, dataset: str, revision: int
+) -> list[tuple[int, str]]:
+    found = store.current_matches(
+        stored.diagram.id, dataset, signals=stored.signals_hash, revision=revision
+    )
+    if found is not None:
+        return found
+    full = store.load_table(dataset)
+    mentions = match(stored.diagram, full.table)
+    coo = sparse.coo_array(mentions.matrix)
+    ids = mentions.cause_ids
+    pairs = [
+        (int(full.pks[r]), ids[c])
+        for r, c in zip(coo.row.tolist(), coo.col.tolist(), strict=True)
+    ]
+    store.save_matches(
+        stored.diagram.id,
+        dataset,
+        pairs,
+        signals=stored.signals_hash,
+        revision=revision,
+    )
+    return pairs
+
+
+def _mentions(
+    diagram: Diagram, loaded: LoadedTable, pairs: list[tuple[int, str]]
+) -> Mentions:
+    cause_ids = [c.id for c in diagram.causes]
+    column = {c: j for j, c in enumerate(cause_ids)}
+    if pairs:
+        pks = np.fromiter((p for p, _ in pairs), np.int64, len(pairs))
+        cols = np.fromiter((column.get(c, -1) for _, c in pairs), np.int64, len(pairs))
+        at = np.searchsorted(loaded.pks, pks)
+        at = np.minimum(at, max(len(loaded.pks) - 1, 0))
+        keep = (cols >= 0) & (len(loaded.pks) > 0)
+        if len(loaded.pks):
+            keep &= loaded.pks[at] == pks
+        rows, cols = at[keep], cols[keep]
+    else:
+        rows = cols = np.array([], np.int64)
+    data = np.ones(len(rows), np.int8)
+    matrix = sparse.csr_array(
+        (data, (rows, cols)), shape=(len(loaded.pks), len(cause_ids))
+    )
+    matrix.sum_duplicates()
+    matrix.data[:] = 1
+    return Mentions(cause_ids, matrix)
+
+
+def rank_from_store(
+    store: Store, diagram_id: str, dataset: str, *, method: str, filters: Filters
+) -> Ranking:
+    """Return the ranking of a stored diagram's causes by a stored dataset.
+
+    Raises:
+        NotFound: when the diagram or the dataset is not stored.
+        FeedbackError: when the method is unknown or needs scores the data lacks.
+    """
+    stored = store.get_diagram(diagram_id)
+    revision = store.dataset_revision(dataset)
+    key = ranking_key(stored, dataset, revision, method, filters)
+    cached = store.cached_ranking(key)
+    if cached is not None:
+        body = json.loads(cached)
+        return Ranking(body["rows"], body["records"], cached=True)
+    pairs = _pairs(store, stored, dataset, revision)
+    loaded = store.load_table(
+        dataset,
+        since=filters.since,
+        until=filters.until,
+        segment=filters.segment,
+        channel=filters.channel,
+    )
+    mentions = _mentions(stored.diagram, loaded, pairs)
+    ranked = rank(stored.diagram, loaded.table, method=method, mentions=mentions)  # type: ignore[arg-type]
+    rows = [_clean(r.as_row()) for r in ranked]
+    store.save_ranking(
+        key,
+        json.dumps({"rows": rows, "records": len(loaded.pks)}),
+        diagram_id=diagram_id,
+        dataset_id=dataset,
+        method=method,
+    )
+    return Ranking(rows, len(loaded.pks), cached=False)
