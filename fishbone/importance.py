@@ -84,7 +84,8 @@ def correlations(
     if sparse.issparse(X):
         xs = sparse.csr_array(X, dtype=np.float64)
     else:
-        xs = np.asarray(X, dtype=np.float64).reshape(n, -1) if n else np.zeros((0, 0))
+        xs = np.asarray(X, dtype=np.float64)
+        xs = xs.reshape(xs.shape[0], -1) if xs.ndim else xs.reshape(0, 0)
     if xs.shape[0] != n or w.shape[0] != n:
         raise FeedbackError(
             f"X has {xs.shape[0]} rows, y {n} values and weights {w.shape[0]}; pass one of each per record"

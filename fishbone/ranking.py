@@ -52,15 +52,12 @@ from scipy import sparse
 from fishbone.exceptions import FeedbackError
 from fishbone.model import Diagram
 from fishbone.ranking_drivers import drivers_fields
+from fishbone.ranking_impact import impact_fields
 from fishbone.ranking_quotes import pick_quotes
 from fishbone.ranking_rows import Rows, build_rows
 from fishbone.ranking_stats import (
-    bootstrap_impact,
-    impact,
     kish_n,
-    nps_points,
     recency_weights,
-    score_levels,
     wilson_interval,
 )
 from fishbone.records import FeedbackTable, Mentions
@@ -241,7 +238,7 @@ def rank(
     )
     if method != "pareto" or feedback.has_scores:
         fields.update(
-            _impact_fields(
+            impact_fields(
                 rows,
                 feedback,
                 w,
@@ -282,91 +279,6 @@ def _pareto_fields(
         sq = np.asarray(X.T @ (w * w)).ravel()
         out["n_eff"] = np.divide(mass**2, sq, out=np.zeros_like(mass), where=sq > 0)
     return out
-
-
-def _impact_fields(
-    rows: Rows,
-    feedback: FeedbackTable,
-    w: Floats,
-    *,
-    required: bool,
-    confidence: float,
-    n_boot: int,
-    seed: int,
-    min_n: int,
-) -> dict[str, Any]:
-    scored = np.isfinite(feedback.scores) & (w > 0)
-    if not scored.any():
-        if required:
-            raise FeedbackError(
-                "no feedback record has a score, so impact cannot be computed; map a score column or use method='pareto'"
-            )
-        return {}
-    nps = feedback.scale is not None and feedback.scale.is_nps
-    values = nps_points(feedback.scores) if nps else feedback.scores
-    values = np.where(scored, values, 0.0)
-    ws = np.where(scored, w, 0.0)
-    X = rows.matrix
-    record = np.repeat(
-        np.arange(X.shape[0]), np.diff(X.indptr)
-    )  # record of each mention
-    n_cols = X.shape[1]
-    n_with = _column_sums(X, record, ws)
-    sum_with = _column_sums(X, record, ws * values)
-    n_all, sum_all = float(ws.sum()), float(ws @ values)
-    effect = impact(n_with, sum_with, n_all, sum_all)
-    idx, levels = score_levels(values[scored])
-    level = np.zeros(X.shape[0], dtype=np.intp)
-    level[scored] = idx
-    n_levels = levels.shape[0]
-    scale = kish_n(ws[scored]) / n_all  # weighted histograms in effective records
-    hist_with = np.asarray(
-        np.bincount(
-            X.indices * n_levels + level[record],
-            weights=ws[record] * scale,
-            minlength=n_cols * n_levels,
-        ),
-        dtype=np.float64,
-    ).reshape(n_cols, n_levels)
-    hist_all = np.asarray(
-        np.bincount(idx, weights=ws[scored] * scale, minlength=n_levels),
-        dtype=np.float64,
-    )
-    lo, hi = bootstrap_impact(
-        hist_with,
-        hist_all,
-        levels,
-        n_boot=n_boot,
-        confidence=confidence,
-        seed=seed,
-        centre=effect,
-    )
-    n_scored = np.bincount(X.indices, weights=scored[record], minlength=n_cols).astype(
-        np.int64
-    )
-    rest = n_all - n_with
-    return {
-        "impact": effect,
-        "impact_lo": lo,
-        "impact_hi": hi,
-        "n_scored": n_scored,
-        "small_n": n_scored < min_n,
-        "mean_with": np.divide(
-            sum_with, n_with, out=np.full_like(n_with, np.nan), where=n_with > 0
-        ),
-        "mean_without": np.divide(
-            sum_all - sum_with, rest, out=np.full_like(rest, np.nan), where=rest > 0
-        ),
-    }
-
-
-def _column_sums(
-    X: sparse.csr_array, record: npt.NDArray[np.intp], per_record: Floats
-) -> Floats:
-    """Return, per column of ``X``, the sum of ``per_record`` over the records it holds."""
-    return np.bincount(
-        X.indices, weights=per_record[record], minlength=X.shape[1]
-    ).astype(np.float64)
 
 
 def _order(method: str, fields: dict[str, Any], rows: Rows) -> npt.NDArray[np.intp]:
