@@ -280,7 +280,8 @@ def test_read_non_utf8_names_file_and_line(tmp_path):
 
 def test_unknown_extension_lists_supported(tmp_path, diagram):
     with pytest.raises(
-        FormatError, match=r"unknown file extension '\.docx'; use one of \.json"
+        FormatError,
+        match=r"unknown file extension '\.docx'; use one of \.json, \.txt, \.csv, \.mmd$",
     ):
         read_diagram(tmp_path / "d.docx")
     with pytest.raises(FormatError, match="unknown file extension ''"):
