@@ -1,0 +1,342 @@
+"""Turn a batch of raw rows into a :class:`~fishbone.records.FeedbackTable` chunk, column by column.
+
+Values are converted per *distinct* value (scores, dates, channels and tags repeat
+a lot), so a batch costs a few C-level passes rather than Python work per cell.
+A row with any bad value is rejected as a whole, with its line number and the
+first reason found; nothing of it reaches the table.
+
+Examples:
+    >>> from fishbone.feedback_columns import plan_columns
+    >>> from fishbone.feedback_sources import Batch
+    >>> b = Batch(["text", "nps"], [["ok", "9"], ["meh", "eleven"]], [2, 3])
+    >>> conv = Converter(
+    ...     plan_columns(b.header), scale=None, date_format=None, source="x.csv"
+    ... )
+    >>> table, rejected = conv.convert(b)
+    >>> table.texts, rejected
+    (['ok'], [(3, "score 'eleven' is not a number")])
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable, Sequence
+from operator import itemgetter
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from fishbone.exceptions import FeedbackError
+from fishbone.feedback_columns import ColumnPlan, guess_scale
+from fishbone.feedback_dates import DateParser, InvalidDate
+from fishbone.feedback_sources import Batch, Nested
+from fishbone.records import FeedbackTable, Scale
+
+__all__ = ["Converter", "take_rows"]
+
+_SPLIT: Final = str.maketrans({";": ",", "|": ","})
+_NAT: Final = np.iinfo(np.int64).min
+Reasons = dict[int, str]
+
+
+class _Columns:
+    """Column ``i`` of a batch's rows, extracted only when asked for."""
+
+    def __init__(self, rows: list[list[Any]]) -> None:
+        self.rows = rows
+
+    def __getitem__(self, i: int) -> list[Any]:
+        return list(map(itemgetter(i), self.rows))
+
+
+class _Bad:
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+class Converter:
+    """Converts batches for one import; remembers the scale (given or guessed) between batches.
+
+    Args:
+        plan: where each role is.
+        scale: the declared scale, or None to guess from the first batch with scores.
+        date_format: passed to :class:`~fishbone.feedback_dates.DateParser`.
+        source: file name for messages.
+    """
+
+    def __init__(
+        self,
+        plan: ColumnPlan,
+        *,
+        scale: Scale | None,
+        date_format: str | None,
+        source: str,
+    ) -> None:
+        self.plan = plan
+        self.scale = scale
+        self.scale_note = "given" if scale else ""
+        self.source = source
+        self.dates = DateParser(date_format)
+        self._caches: dict[str, dict[Hashable, Any]] = {}
+        self._lines: list[int] = []
+
+    def convert(self, batch: Batch) -> tuple[FeedbackTable, list[tuple[int, str]]]:
+        """Return the batch's good rows as a table and the rejected ``(line, reason)`` pairs.
+
+        Raises:
+            FeedbackError: for a problem of the whole file (an ambiguous date).
+        """
+        reasons: Reasons = {}
+        width = len(batch.header)
+        if set(map(len, batch.rows)) - {width}:
+            for k, row in enumerate(batch.rows):
+                if len(row) != width:
+                    reasons[k] = (
+                        f"row has {len(row)} fields but the header has {width}; check quoting and delimiters"
+                    )
+        good = (
+            [r for k, r in enumerate(batch.rows) if k not in reasons]
+            if reasons
+            else batch.rows
+        )
+        columns = _Columns(good)
+        lines = (
+            [n for k, n in enumerate(batch.lines) if k not in reasons]
+            if reasons
+            else batch.lines
+        )
+        table, row_reasons = self._columns(columns, lines)
+        rejected = [(batch.lines[k], r) for k, r in reasons.items()]
+        rejected += [(lines[k], r) for k, r in row_reasons.items()]
+        rejected.sort()
+        if row_reasons:
+            table = take_rows(
+                table, sorted(set(range(len(lines))) - row_reasons.keys())
+            )
+        return table, rejected
+
+    def _col(self, columns: _Columns, role: str, n: int) -> Sequence[Any]:
+        at = self.plan.index.get(role)
+        return columns[at] if at is not None else (None,) * n
+
+    def _columns(
+        self, columns: _Columns, lines: list[int]
+    ) -> tuple[FeedbackTable, Reasons]:
+        n = len(lines)
+        self._lines = lines
+        reasons: Reasons = {}
+        texts = _texts(self._col(columns, "text", n), reasons, "text")
+        scores = self._numbers(self._col(columns, "score", n), "score", reasons)
+        self._check_scale(scores, reasons)
+        ratings = {
+            cause: self._numbers(columns[i], f"rating for {cause!r}", reasons)
+            for cause, i in self.plan.ratings.items()
+        }
+        table = FeedbackTable(
+            ids=_ids(self._col(columns, "id", n), lines),
+            texts=texts,
+            scores=scores,
+            scale=self.scale,
+            dates=self._dates(self._col(columns, "date", n), reasons),
+            channels=self._labels(self._col(columns, "channel", n), "channel", reasons),
+            segments=self._labels(self._col(columns, "segment", n), "segment", reasons),
+            tags=self._lists(self._col(columns, "tags", n), "tags", reasons),
+            causes=self._lists(self._col(columns, "causes", n), "causes", reasons),
+            ratings=ratings,
+        )
+        _reject_empty(table, reasons)
+        return table, reasons
+
+    def _map(
+        self,
+        key: str,
+        values: Sequence[Any],
+        fn: Callable[[Any], Any],
+        reasons: Reasons,
+    ) -> list[Any]:
+        cache = self._caches.setdefault(key, {})
+        if len(cache) > 200_000:
+            cache.clear()
+        distinct = set(values)
+        for v in distinct - cache.keys():
+            try:
+                cache[v] = fn(v)
+            except FeedbackError as exc:  # a problem of the whole file, not of a row
+                line = self._lines[list(values).index(v)]
+                raise FeedbackError(f"{self.source}:{line}: {exc}") from None
+            except (ValueError, TypeError) as exc:
+                cache[v] = _Bad(str(exc))
+        out = list(map(cache.__getitem__, values))
+        if any(type(cache[v]) is _Bad for v in distinct):
+            for k, v in enumerate(out):
+                if type(v) is _Bad:
+                    reasons.setdefault(k, v.reason)
+                    out[k] = None
+        return out
+
+    def _numbers(
+        self, values: Sequence[Any], what: str, reasons: Reasons
+    ) -> npt.NDArray[np.float64]:
+        out = self._map(what, values, lambda v: _number(v, what), reasons)
+        return np.array([math.nan if v is None else v for v in out], np.float64)
+
+    def _check_scale(self, scores: npt.NDArray[np.float64], reasons: Reasons) -> None:
+        finite = np.isfinite(scores)
+        if not finite.any():
+            return
+        if self.scale is None:
+            self.scale, why = guess_scale(
+                scores, hint=self.plan.columns.get("score", "")
+            )
+            self.scale_note = f"guessed from the first {len(scores):,} rows: {why}"
+        scale = self.scale
+        if (
+            scale is None
+        ):  # pragma: no cover - a guess always succeeds with finite scores
+            return
+        bad = finite & ((scores < scale.low) | (scores > scale.high))
+        for k in np.flatnonzero(bad).tolist():
+            reasons.setdefault(
+                k,
+                f"score {scores[k]:g} is outside the {scale.name} scale {scale.low:g}-{scale.high:g}",
+            )
+
+    def _dates(
+        self, values: Sequence[Any], reasons: Reasons
+    ) -> npt.NDArray[np.datetime64]:
+        def day(v: Any) -> int:
+            if v is None or v == "":
+                return _NAT
+            if not isinstance(v, str):
+                raise InvalidDate(
+                    f"date {v!r} is not a date string; use ISO 8601 such as 2024-03-15"
+                )
+            return self.dates.parse(v)
+
+        out = self._map("date", values, day, reasons)
+        days = np.array([_NAT if v is None else v for v in out], np.int64)
+        return days.view("datetime64[D]")
+
+    def _labels(
+        self, values: Sequence[Any], what: str, reasons: Reasons
+    ) -> list[str | None]:
+        return self._map(what, values, lambda v: _label(v, what), reasons)
+
+    def _lists(
+        self, values: Sequence[Any], what: str, reasons: Reasons
+    ) -> list[tuple[str, ...]]:
+        out = self._map(what, values, lambda v: _split(v, what), reasons)
+        return [() if v is None else v for v in out]
+
+
+def _texts(values: Sequence[Any], reasons: Reasons, what: str) -> list[str]:
+    if set(map(type, values)) <= {str}:
+        return list(values)
+    out: list[str] = []
+    for k, v in enumerate(values):
+        if v is None or isinstance(v, str):
+            out.append(v or "")
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            out.append(str(v))
+        else:
+            reasons.setdefault(k, f"{what} is a {_kind(v)}, not text")
+            out.append("")
+    return out
+
+
+def _ids(values: Sequence[Any], lines: list[int]) -> list[str]:
+    if set(map(type, values)) <= {str} and "" not in values:
+        return list(values)
+    return [
+        f"line-{line}" if v is None or v == "" else str(v).strip()
+        for v, line in zip(values, lines, strict=True)
+    ]
+
+
+def _kind(v: Any) -> str:
+    return (
+        "JSON object"
+        if isinstance(v, Nested)
+        else "list"
+        if isinstance(v, tuple)
+        else type(v).__name__
+    )
+
+
+def _number(v: Any, what: str) -> float:
+    if v is None or v == "":
+        return math.nan
+    if isinstance(v, (Nested, tuple)):
+        raise ValueError(f"{what} is a {_kind(v)}, not a number")
+    try:
+        x = float(v)
+    except ValueError:
+        raise ValueError(f"{what} {v!r} is not a number") from None
+    if not math.isfinite(x):
+        raise ValueError(f"{what} {v!r} is not a finite number")
+    return x
+
+
+def _label(v: Any, what: str) -> str | None:
+    if isinstance(v, (Nested, tuple)):
+        raise ValueError(f"{what} is a {_kind(v)}, not text")
+    text = "" if v is None else str(v).strip()
+    return text or None
+
+
+def _split(v: Any, what: str) -> tuple[str, ...]:
+    if v is None:
+        return ()
+    if isinstance(v, Nested):
+        raise ValueError(f"{what} is a JSON object, not a list")
+    parts = v if isinstance(v, tuple) else str(v).translate(_SPLIT).split(",")
+    return tuple(dict.fromkeys(p for p in (str(x).strip() for x in parts) if p))
+
+
+def _reject_empty(table: FeedbackTable, reasons: Reasons) -> None:
+    blank = [k for k, text in enumerate(table.texts) if not text]
+    if not blank:
+        return
+    rated = np.zeros(len(table), bool)
+    for column in table.ratings.values():
+        rated |= np.isfinite(column)
+    for k in blank:
+        if not (
+            table.tags[k]
+            or table.causes[k]
+            or rated[k]
+            or math.isfinite(table.scores[k])
+        ):
+            reasons.setdefault(
+                k, "row is empty: no text, score, tags, causes or ratings"
+            )
+
+
+def take_rows(table: FeedbackTable, keep: list[int]) -> FeedbackTable:
+    """Return the rows ``keep`` (positions, in order) of ``table``.
+
+    Examples:
+        >>> t = FeedbackTable.from_rows([{"text": "a"}, {"text": "b"}])
+        >>> take_rows(t, [1]).texts
+        ['b']
+    """
+    idx = np.array(keep, np.int64)
+
+    def pick(seq: Sequence[Any]) -> list[Any]:
+        return [seq[i] for i in keep]
+
+    return FeedbackTable(
+        ids=pick(table.ids),
+        texts=pick(table.texts),
+        scores=table.scores[idx],
+        scale=table.scale,
+        dates=table.dates[idx],
+        channels=pick(table.channels),
+        segments=pick(table.segments),
+        tags=pick(table.tags),
+        causes=pick(table.causes),
+        ratings={c: v[idx] for c, v in table.ratings.items()},
+    )

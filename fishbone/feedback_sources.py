@@ -1,0 +1,318 @@
+r"""Raw rows from CSV, JSON (array) and NDJSON text, streamed in batches with line numbers.
+
+Every reader yields :class:`Batch` objects: a header (the column names seen so far),
+rows as lists aligned to it (CSV rows keep their own length, so a short row can be
+reported), the line each row starts on, and rows rejected before any column was
+read (bad JSON, an element that is not an object). Nothing here knows about roles.
+
+The JSON array reader is incremental: it decodes one element at a time with
+``json.JSONDecoder.raw_decode`` over a bounded buffer, so a large array is never
+held whole.
+
+Examples:
+    >>> [b.rows for b in csv_batches(["id,text\n", "1,hello\n"], source="x.csv")]
+    [[['1', 'hello']]]
+    >>> [
+    ...     b.rows
+    ...     for b in json_batches(
+    ...         ['[{"text": "a"},', ' {"text": "b"}]'], source="x.json"
+    ...     )
+    ... ]
+    [[['a'], ['b']]]
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from fishbone.exceptions import FeedbackError
+
+__all__ = [
+    "BATCH",
+    "Batch",
+    "Nested",
+    "csv_batches",
+    "decode_lines",
+    "json_batches",
+    "ndjson_batches",
+]
+
+BATCH: Final = 65_536
+"""Rows per batch."""
+MAX_ELEMENT: Final = 16 * 1024 * 1024
+"""A single JSON element larger than this is refused (keeps memory bounded)."""
+_BOM: Final = "\ufeff"
+
+
+@dataclass(frozen=True, slots=True)
+class Nested:
+    """A JSON object found where a plain value belongs (kept hashable for caching)."""
+
+    text: str
+
+
+@dataclass(slots=True)
+class Batch:
+    """A batch of raw rows: ``rows[k]`` starts on line ``lines[k]``."""
+
+    header: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+
+def decode_lines(
+    lines: Iterable[bytes], *, encoding: str | None, source: str
+) -> Iterator[str]:
+    r"""Decode byte lines (UTF-8, BOM dropped, unless ``encoding`` says otherwise).
+
+    Raises:
+        FeedbackError: naming the file and line of the first byte that does not decode.
+
+    Examples:
+        >>> list(decode_lines([b"\xef\xbb\xbfa\n", b"b"], encoding=None, source="x"))
+        ['a\n', 'b']
+    """
+    codec = encoding or "utf-8"
+    for n, raw in enumerate(lines, start=1):
+        try:
+            yield raw.decode("utf-8-sig" if n == 1 and codec == "utf-8" else codec)
+        except UnicodeDecodeError as exc:
+            raise FeedbackError(
+                bad_encoding(source, n, raw[exc.start : exc.start + 1], codec)
+            ) from None
+
+
+def bad_encoding(source: str, line: int, byte: bytes, codec: str) -> str:
+    r"""Return the message for text that is not in ``codec``.
+
+    Examples:
+        >>> print(bad_encoding("a.csv", 3, b"\xe9", "utf-8"))
+        a.csv:3: byte 0xe9 is not valid UTF-8; save the file as UTF-8 or pass its encoding (e.g. --encoding cp1252)
+    """
+    shown = f"byte {byte[0]:#04x}" if byte else "the text"
+    codec = (
+        "UTF-8"
+        if codec.lower().replace("_", "-") in ("utf-8", "utf-8-sig", "utf8")
+        else codec
+    )
+    return f"{source}:{line}: {shown} is not valid {codec}; save the file as UTF-8 or pass its encoding (e.g. --encoding cp1252)"
+
+
+def _strip_bom(lines: Iterable[str]) -> Iterator[str]:
+    it = iter(lines)
+    for first in it:
+        yield first.removeprefix(_BOM)
+        break
+    yield from it
+
+
+def _dialect(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def csv_batches(
+    lines: Iterable[str], *, source: str, size: int = BATCH
+) -> Iterator[Batch]:
+    """Yield CSV rows in batches; the first non-blank line is the header.
+
+    The delimiter is the most frequent of ``,``, ``;``, tab and ``|`` in the header.
+
+    Raises:
+        FeedbackError: when the text is not CSV the ``csv`` module can read.
+    """
+    it = iter(lines)
+    skipped = 0
+    for first in it:
+        if first.strip():
+            break
+        skipped += 1
+    else:
+        return
+    reader = csv.reader(
+        itertools.chain([first.removeprefix(_BOM)], it), delimiter=_dialect(first)
+    )
+
+    try:
+        header = [h.strip() for h in next(reader)]
+        yield from _csv_rows(reader, header, size, skipped)
+    except csv.Error as exc:
+        raise FeedbackError(
+            f"{source}:{reader.line_num}: {exc}; check the quoting of this row"
+        ) from None
+
+
+def _csv_rows(
+    reader: Any, header: list[str], size: int, offset: int
+) -> Iterator[Batch]:
+    end = reader.line_num
+    while rows := list(itertools.islice(reader, size)):
+        lines = _start_lines(rows, end + offset, reader.line_num + offset)
+        end = reader.line_num
+        if [] in rows:  # blank lines
+            keep = [k for k, row in enumerate(rows) if row]
+            rows, lines = [rows[k] for k in keep], [lines[k] for k in keep]
+        if rows:
+            yield Batch(header, rows, lines)
+
+
+def _start_lines(rows: list[list[str]], before: int, after: int) -> list[int]:
+    """Return the line each row starts on (a quoted field may hold line breaks)."""
+    if after - before == len(rows):
+        return list(range(before + 1, after + 1))
+    lines, line = [], before + 1
+    for row in rows:
+        lines.append(line)
+        line += 1 + sum(len((field + "x").splitlines()) - 1 for field in row)
+    return lines
+
+
+class _Objects:
+    """Turns JSON objects into rows over a growing header."""
+
+    def __init__(self, size: int) -> None:
+        self.header: list[str] = []
+        self.known: dict[str, int] = {}
+        self.size = size
+        self.batch = Batch(self.header)
+
+    def add(self, line: int, obj: object) -> Batch | None:
+        if not isinstance(obj, dict):
+            self.batch.rejected.append(
+                (line, f"element is a JSON {type(obj).__name__}, not an object")
+            )
+        else:
+            for key in obj.keys() - self.known.keys():
+                self.known[key] = len(self.header)
+                self.header.append(key)
+            self.batch.rows.append([_plain(obj.get(k)) for k in self.header])
+            self.batch.lines.append(line)
+        if len(self.batch.rows) + len(self.batch.rejected) < self.size:
+            return None
+        done, self.batch = self.batch, Batch(self.header)
+        return done
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return Nested(json.dumps(value, ensure_ascii=False))
+    return value
+
+
+def ndjson_batches(
+    lines: Iterable[str], *, source: str, size: int = BATCH
+) -> Iterator[Batch]:
+    """Yield one row per non-blank line; a line that is not a JSON object is rejected.
+
+    Examples:
+        >>> [
+        ...     (b.rows, b.rejected)
+        ...     for b in ndjson_batches(['{"a": 1}', "oops"], source="x")
+        ... ]
+        [([[1]], [(2, 'invalid JSON: Expecting value at column 1')])]
+    """
+    objects = _Objects(size)
+    for n, line in enumerate(_strip_bom(lines), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            objects.batch.rejected.append(
+                (n, f"invalid JSON: {exc.msg} at column {exc.colno}")
+            )
+            continue
+        if done := objects.add(n, obj):
+            yield done
+    if objects.batch.rows or objects.batch.rejected:
+        yield objects.batch
+
+
+class _Stream:
+    """A text buffer over chunks, tracking the line number of its read position."""
+
+    def __init__(self, chunks: Iterable[str], source: str) -> None:
+        self.chunks = iter(chunks)
+        self.buf = ""
+        self.pos = 0
+        self.line = 1
+        self.eof = False
+        self.source = source
+
+    def more(self) -> bool:
+        if self.eof:
+            return False
+        if self.pos > 1 << 16:
+            self.buf, self.pos = self.buf[self.pos :], 0
+        for chunk in self.chunks:
+            self.buf += chunk
+            return True
+        self.eof = True
+        return False
+
+    def skip(self, chars: str) -> str:
+        """Skip whitespace and any of ``chars``; return the next character ('' at the end)."""
+        while True:
+            while self.pos < len(self.buf) and (
+                self.buf[self.pos].isspace() or self.buf[self.pos] in chars
+            ):
+                self.line += self.buf[self.pos] == "\n"
+                self.pos += 1
+            if self.pos < len(self.buf) or not self.more():
+                return self.buf[self.pos : self.pos + 1]
+
+    def fail(self, message: str) -> FeedbackError:
+        return FeedbackError(f"{self.source}:{self.line}: {message}")
+
+
+def json_batches(
+    chunks: Iterable[str], *, source: str, size: int = BATCH
+) -> Iterator[Batch]:
+    """Yield the elements of a top-level JSON array, decoded one at a time.
+
+    Raises:
+        FeedbackError: when the text is not a JSON array, naming the line.
+    """
+    stream = _Stream(_strip_bom(chunks), source)
+    if stream.skip("") != "[":
+        raise stream.fail(
+            "a JSON feedback file must be an array of objects ([{...}, ...]); use NDJSON for one object per line"
+        )
+    stream.pos += 1
+    objects = _Objects(size)
+    decoder = json.JSONDecoder()
+    while (char := stream.skip(",")) != "]":
+        if not char:
+            raise stream.fail("the JSON array is not closed; the file may be truncated")
+        line, obj = stream.line, _element(stream, decoder)
+        if done := objects.add(line, obj):
+            yield done
+    if objects.batch.rows or objects.batch.rejected:
+        yield objects.batch
+
+
+def _element(stream: _Stream, decoder: json.JSONDecoder) -> Any:
+    while True:
+        try:
+            obj, end = decoder.raw_decode(stream.buf, stream.pos)
+        except json.JSONDecodeError as exc:
+            if len(stream.buf) - stream.pos > MAX_ELEMENT or not stream.more():
+                where = stream.line + stream.buf.count("\n", stream.pos, exc.pos)
+                raise FeedbackError(
+                    f"{stream.source}:{where}: invalid JSON: {exc.msg}; fix the file (a JSON array cannot be read past a syntax error)"
+                ) from None
+            continue
+        if (
+            end < len(stream.buf) or not stream.more()
+        ):  # a number may continue in the next chunk
+            stream.line += stream.buf.count("\n", stream.pos, end)
+            stream.pos = end
+            return obj
