@@ -51,43 +51,23 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Final
 
 from fishbone.exceptions import FormatError
-from fishbone.formats._cells import guard, join_signals, split_signals, unguard
-from fishbone.formats._text import TextInput, join_text, slugify, unique_id
+from fishbone.formats._csv_rows import (
+    COLUMNS,
+    Row,
+    guard,
+    join_signals,
+    read_table,
+    split_signals,
+)
+from fishbone.formats._text import TextInput, slugify, unique_id
 from fishbone.model import Category, Cause, Diagram, Effect, EffectKind, Status
 
 __all__ = ["COLUMNS", "generate_csv", "parse_csv"]
 
-COLUMNS: Final = (
-    "type",
-    "id",
-    "label",
-    "parent",
-    "category",
-    "status",
-    "votes",
-    "owner",
-    "signals",
-    "notes",
-)
-"""The columns :func:`generate_csv` writes, in order; :func:`parse_csv` accepts these only."""
-
 _TYPES: Final = ("effect", "category", "cause")
-
-
-@dataclass(frozen=True, slots=True)
-class _Row:
-    """One table row: the line it starts on and its cells by column."""
-
-    line: int
-    cells: dict[str, str]
-
-    def get(self, column: str) -> str:
-        """Return the cell in ``column``, empty when the table has no such column."""
-        return self.cells.get(column, "")
 
 
 def parse_csv(
@@ -125,7 +105,7 @@ def parse_csv(
         ...
         fishbone.exceptions.FormatError: t.csv:1: colour: unknown column 'colour'; use only type, id, label, parent, category, status, votes, owner, signals, notes
     """
-    header, rows = _read(text, source)
+    header, rows = read_table(text, source=source)
     if "type" in header:
         return _typed(rows, source, effect=effect, diagram_id=diagram_id)
     return _untyped(rows, source, effect=effect, diagram_id=diagram_id)
@@ -177,58 +157,11 @@ def _cause_cells(cause: Cause) -> tuple[str, ...]:
     )
 
 
-def _read(text: TextInput, source: str) -> tuple[list[str], list[_Row]]:
-    """Return the header and the rows that have a cell that is not blank."""
-    body = join_text(text).removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(body, newline=""), strict=True)
-    rows: list[_Row] = []
-    try:
-        header = _header(next(reader, []), source)
-        start = reader.line_num + 1
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                rows.append(_row(cells, header, start, source))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        message = f"broken CSV ({exc}); check the quotes on this line"
-        raise FormatError(message, source=source, line=reader.line_num) from None
-    return header, rows
-
-
-def _header(cells: list[str], source: str) -> list[str]:
-    """Return the column names, checked."""
-    names = [cell.strip().lower() for cell in cells]
-    for name in names:
-        if name not in COLUMNS:
-            message = f"unknown column {name!r}; use only {', '.join(COLUMNS)}"
-            raise FormatError(message, source=source, line=1, field=name)
-        if names.count(name) > 1:
-            message = f"column {name!r} appears twice; keep one"
-            raise FormatError(message, source=source, line=1, field=name)
-    if "label" not in names:
-        message = "the table has no 'label' column; start it with a header row naming its columns"
-        raise FormatError(message, source=source, line=1)
-    return names
-
-
-def _row(cells: list[str], header: list[str], line: int, source: str) -> _Row:
-    """Return one row, its cells by column, without formula guards."""
-    if len(cells) > len(header):
-        message = (
-            f"row has {len(cells)} cells but the header has {len(header)} columns; "
-            "quote cells that hold commas"
-        )
-        raise FormatError(message, source=source, line=line)
-    return _Row(
-        line, {name: unguard(cell) for name, cell in zip(header, cells, strict=False)}
-    )
-
-
 def _typed(
-    rows: list[_Row], source: str, *, effect: str, diagram_id: str | None
+    rows: list[Row], source: str, *, effect: str, diagram_id: str | None
 ) -> Diagram:
     """Return the diagram of a table with a ``type`` column."""
-    by_type: dict[str, list[_Row]] = {t: [] for t in _TYPES}
+    by_type: dict[str, list[Row]] = {t: [] for t in _TYPES}
     for row in rows:
         kind = row.get("type").strip().lower()
         if kind not in by_type:
@@ -255,7 +188,7 @@ def _typed(
 
 
 def _untyped(
-    rows: list[_Row], source: str, *, effect: str, diagram_id: str | None
+    rows: list[Row], source: str, *, effect: str, diagram_id: str | None
 ) -> Diagram:
     """Return the diagram of a table whose rows are all causes."""
     taken: set[str] = set()
@@ -284,7 +217,7 @@ def _untyped(
 
 
 def _effect(
-    rows: list[_Row], source: str, *, effect: str, diagram_id: str | None
+    rows: list[Row], source: str, *, effect: str, diagram_id: str | None
 ) -> tuple[str, Effect]:
     """Return the diagram id and effect of a typed table."""
     if len(rows) > 1:
@@ -307,7 +240,7 @@ def _effect(
     )
 
 
-def _category(row: _Row, source: str, taken: set[str]) -> Category:
+def _category(row: Row, source: str, taken: set[str]) -> Category:
     """Return the category of a ``category`` row."""
     _only(row, ("id", "label"), source)
     label = row.get("label")
@@ -316,7 +249,7 @@ def _category(row: _Row, source: str, taken: set[str]) -> Category:
     return Category(id=cid, label=label)
 
 
-def _only(row: _Row, allowed: Sequence[str], source: str) -> None:
+def _only(row: Row, allowed: Sequence[str], source: str) -> None:
     """Refuse a value in a column this type of row does not use."""
     for name, value in row.cells.items():
         if value and name not in (*allowed, "type"):
@@ -327,7 +260,7 @@ def _only(row: _Row, allowed: Sequence[str], source: str) -> None:
             raise FormatError(message, source=source, line=row.line, field=name)
 
 
-def _cause_ids(rows: list[_Row], taken: set[str]) -> dict[int, str]:
+def _cause_ids(rows: list[Row], taken: set[str]) -> dict[int, str]:
     """Return each cause row's id by line; an empty id is made from the label."""
     taken.update(row.get("id") for row in rows if row.get("id"))
     return {
@@ -338,7 +271,7 @@ def _cause_ids(rows: list[_Row], taken: set[str]) -> dict[int, str]:
 
 
 def _parents(
-    rows: list[_Row], ids: dict[int, str], source: str
+    rows: list[Row], ids: dict[int, str], source: str
 ) -> dict[int, str | None]:
     """Return each cause row's parent id by line, a parent label resolved to its id."""
     known = set(ids.values())
@@ -349,7 +282,7 @@ def _parents(
 
 
 def _parent(
-    row: _Row, known: set[str], by_label: dict[str, list[str]], source: str
+    row: Row, known: set[str], by_label: dict[str, list[str]], source: str
 ) -> str | None:
     """Return the parent id of one row: the id given, or the one cause with that label."""
     value = row.get("parent")
@@ -362,7 +295,7 @@ def _parent(
     return matches[0] if matches else value
 
 
-def _category_id(row: _Row, cats: list[Category], source: str) -> str:
+def _category_id(row: Row, cats: list[Category], source: str) -> str:
     """Return the category id of a typed cause row: the id given, or the one category with that label."""
     value = row.get("category")
     if not value:
@@ -378,7 +311,7 @@ def _category_id(row: _Row, cats: list[Category], source: str) -> str:
 
 
 def _inherit_categories(
-    rows: list[_Row], ids: dict[int, str], parents: dict[int, str | None], source: str
+    rows: list[Row], ids: dict[int, str], parents: dict[int, str | None], source: str
 ) -> dict[int, str]:
     """Return each row's category value by line; an empty one is taken from the parent."""
     by_id = {ids[row.line]: row for row in rows}
@@ -401,9 +334,7 @@ def _inherit_categories(
     return found
 
 
-def _cause(
-    row: _Row, cid: str, category: str, parent: str | None, source: str
-) -> Cause:
+def _cause(row: Row, cid: str, category: str, parent: str | None, source: str) -> Cause:
     """Return the cause of one row."""
     return Cause(
         id=cid,
@@ -418,7 +349,7 @@ def _cause(
     )
 
 
-def _status(row: _Row, source: str) -> Status:
+def _status(row: Row, source: str) -> Status:
     """Return the status of a row; empty means proposed."""
     value = row.get("status").strip().lower() or Status.PROPOSED.value
     if value not in {s.value for s in Status}:
@@ -428,7 +359,7 @@ def _status(row: _Row, source: str) -> Status:
     return Status(value)
 
 
-def _votes(row: _Row, source: str) -> int:
+def _votes(row: Row, source: str) -> int:
     """Return the votes of a row; empty means 0."""
     value = row.get("votes").strip() or "0"
     if not value.isascii() or not value.isdigit():
