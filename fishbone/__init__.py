@@ -8,7 +8,14 @@ Examples:
     >>> d = fishbone.Diagram(id="d", effect=fishbone.Effect(label="On-time delivery"))
     >>> fishbone.find_problems(d)
     []
+
+The graph view (networkx) and the statistics (``rank``, ``relative_importance``,
+``trend``: numpy and scipy) load on first use, so ``import fishbone`` stays quick
+for the CLI.
 """
+
+import importlib
+from typing import TYPE_CHECKING, Final
 
 from fishbone.exceptions import (
     CauseNotFound,
@@ -19,18 +26,6 @@ from fishbone.exceptions import (
     Problem,
     TemplateNotFound,
 )
-from fishbone.graph import (
-    EFFECT_NODE,
-    check_diagram,
-    depth,
-    descendants,
-    find_problems,
-    path_to_effect,
-    roll_up,
-    roll_up_sets,
-    to_networkx,
-)
-from fishbone.importance import relative_importance
 from fishbone.model import (
     SCHEMA,
     Category,
@@ -41,8 +36,39 @@ from fishbone.model import (
     Link,
     Status,
 )
-from fishbone.ranking import RankedCause, rank
-from fishbone.trends import CauseTrend, trend
+
+if TYPE_CHECKING:
+    from fishbone.graph import (
+        EFFECT_NODE,
+        check_diagram,
+        depth,
+        descendants,
+        find_problems,
+        path_to_effect,
+        roll_up,
+        roll_up_sets,
+        to_networkx,
+    )
+    from fishbone.importance import relative_importance
+    from fishbone.ranking import RankedCause, rank
+    from fishbone.trends import CauseTrend, trend
+
+_LAZY: Final = {
+    "EFFECT_NODE": "fishbone.graph",
+    "check_diagram": "fishbone.graph",
+    "depth": "fishbone.graph",
+    "descendants": "fishbone.graph",
+    "find_problems": "fishbone.graph",
+    "path_to_effect": "fishbone.graph",
+    "roll_up": "fishbone.graph",
+    "roll_up_sets": "fishbone.graph",
+    "to_networkx": "fishbone.graph",
+    "CauseTrend": "fishbone.trends",
+    "RankedCause": "fishbone.ranking",
+    "rank": "fishbone.ranking",
+    "relative_importance": "fishbone.importance",
+    "trend": "fishbone.trends",
+}
 
 __all__ = [
     "EFFECT_NODE",
@@ -75,3 +101,12 @@ __all__ = [
     "to_networkx",
     "trend",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import a graph or statistics name on first use (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'fishbone' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value

@@ -44,5 +44,13 @@ def test_fishbone_exports_every_public_member():
         name
         for name, value in vars(fishbone).items()
         if not name.startswith("_") and not isinstance(value, type(fishbone))
-    } - {"annotations"}
-    assert public == set(fishbone.__all__)
+    } - {"annotations", "importlib", "TYPE_CHECKING", "Final"}
+    assert public | set(fishbone._LAZY) == set(fishbone.__all__)
+
+
+def test_statistics_load_lazily_and_resolve():
+    from fishbone.ranking import rank
+
+    assert fishbone.rank is rank
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = fishbone.nope
