@@ -152,6 +152,7 @@ def _csv_rows(
     reader: Any, header: list[str], size: int, offset: int
 ) -> Iterator[Batch]:
     end = reader.line_num
+    empty = True
     while rows := list(itertools.islice(reader, size)):
         lines = _start_lines(rows, end + offset, reader.line_num + offset)
         end = reader.line_num
@@ -159,7 +160,10 @@ def _csv_rows(
             keep = [k for k, row in enumerate(rows) if row]
             rows, lines = [rows[k] for k in keep], [lines[k] for k in keep]
         if rows:
+            empty = False
             yield Batch(header, rows, lines)
+    if empty:  # a header alone still says which columns there are
+        yield Batch(header)
 
 
 def _start_lines(rows: list[list[str]], before: int, after: int) -> list[int]:
@@ -195,6 +199,14 @@ class _Objects:
             self.batch.lines.append(line)
         if len(self.batch.rows) + len(self.batch.rejected) < self.size:
             return None
+        return self.flush()
+
+    def flush(self) -> Batch:
+        """Return the batch so far (rows padded to the final header) and start a new one."""
+        width = len(self.header)
+        for row in self.batch.rows:
+            if len(row) < width:
+                row.extend([None] * (width - len(row)))
         done, self.batch = self.batch, Batch(self.header)
         return done
 
@@ -233,7 +245,7 @@ def ndjson_batches(
         if done := objects.add(n, obj):
             yield done
     if objects.batch.rows or objects.batch.rejected:
-        yield objects.batch
+        yield objects.flush()
 
 
 class _Stream:
@@ -296,7 +308,7 @@ def json_batches(
         if done := objects.add(line, obj):
             yield done
     if objects.batch.rows or objects.batch.rejected:
-        yield objects.batch
+        yield objects.flush()
 
 
 def _element(stream: _Stream, decoder: json.JSONDecoder) -> Any:
