@@ -5,16 +5,18 @@ over text (one string or an iterable of lines); :func:`read_diagram` and
 :func:`write_diagram` are thin wrappers for paths that pick the format from the
 file extension:
 
-=========  ====================  =================================================
+=========  ====================  ====================================================
 extension  format                what it holds
-=========  ====================  =================================================
+=========  ====================  ====================================================
 ``.json``  ``fishbone/1`` JSON   everything
-``.txt``   outline text          effect and kind, category and cause labels, nesting
-``.csv``   parent/child table    everything but links, title and diagram id
-``.mmd``   Mermaid ``ishikawa``  effect, category and cause labels, nesting
-=========  ====================  =================================================
+``.csv``   parent/child table    everything but the title and cross-links
+``.txt``   outline text          effect label and kind, category and cause labels,
+                                 their nesting and order
+``.mmd``   Mermaid ``ishikawa``  effect, category and cause labels, nesting, order
+=========  ====================  ====================================================
 
-See each module for the details of what it holds and loses.
+Outline text and Mermaid make ids from the labels. Each module says in detail
+what its format holds and loses.
 
 Examples:
     >>> from fishbone.model import Diagram, Effect

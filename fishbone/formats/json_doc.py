@@ -176,8 +176,6 @@ def _message(err: ErrorDetails, field: str) -> str:
     if kind in {"enum", "literal_error"}:
         allowed = err.get("ctx", {}).get("expected", "")
         return f"field {field!r} is {value!r}; use one of {allowed}"
-    if not field:
-        return f"{_lower_first(err['msg'])}; a diagram is a JSON object"
     return f"field {field!r} is {value!r}: {_lower_first(err['msg'])}; fix the value"
 
 

@@ -166,3 +166,19 @@ def test_read_txt_file(tmp_path):
     path.write_text("E\n     x\n", encoding="utf-8")
     with pytest.raises(FormatError, match=r"cx\.txt:2: indent has 5 spaces"):
         read_diagram(path)
+
+
+def test_generate_leaves_out_causes_no_category_reaches():
+    d = Diagram(
+        id="d",
+        effect=Effect(label="E"),
+        categories=[Category(id="m", label="M")],
+        causes=[
+            Cause(id="a", label="A", category="m"),
+            Cause(id="a", label="A again", category="m"),
+            Cause(id="x", label="X", category="m", parent="y"),
+            Cause(id="y", label="Y", category="m", parent="x"),
+            Cause(id="z", label="Z", category="gone"),
+        ],
+    )
+    assert generate_outline(d) == "Problem: E\n- M\n  - A\n"
