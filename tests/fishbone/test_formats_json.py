@@ -302,3 +302,18 @@ def test_write_is_atomic_when_replace_fails(tmp_path, diagram, monkeypatch):
     monkeypatch.undo()
     assert path.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["cx.json"]
+
+
+def test_write_keeps_permissions_and_honours_umask(tmp_path, diagram):
+    new = tmp_path / "new.json"
+    previous = os.umask(0o027)
+    try:
+        write_diagram(diagram, new)
+    finally:
+        os.umask(previous)
+    assert new.stat().st_mode & 0o777 == 0o640
+    existing = tmp_path / "existing.json"
+    existing.write_text("old", encoding="utf-8")
+    existing.chmod(0o604)
+    write_diagram(diagram, existing)
+    assert existing.stat().st_mode & 0o777 == 0o604
