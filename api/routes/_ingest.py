@@ -231,11 +231,11 @@ def _csv_records(
             last = reader.line_num
             continue
         start, last = last + 1, reader.line_num
-        if not any(c.strip() for c in cells):
+        found = [problems[n] for n in range(start, last + 1) if n in problems]
+        if not found and not any(c.strip() for c in cells):
             continue
         row += 1
         run.received += 1
-        found = [problems[n] for n in range(start, last + 1) if n in problems]
         if found:
             run.reject(row, start, found[0], cells[0] if cells else None)
             continue

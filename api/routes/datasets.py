@@ -254,12 +254,14 @@ async def ingest_csv(
 
 async def _spool(request: Request, spool: Any, limit: int) -> None:
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form(max_files=1, max_fields=10)
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise Unprocessable("the form has no file field; send the CSV as 'file'")
-        while chunk := await upload.read(1 << 20):
-            spool.write(chunk)
+        async with request.form(max_files=1, max_fields=10) as form:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise Unprocessable(
+                    "the form has no file field; send the CSV as 'file'"
+                )
+            while chunk := await upload.read(1 << 20):
+                spool.write(chunk)
         return
     total = 0
     async for chunk in request.stream():
