@@ -41,9 +41,23 @@ def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
 def _register() -> None:
     # Each topic module lists plain functions in COMMANDS; registering them here
     # keeps one place that names every command and wraps each the same way.
-    from api.cli import diagram_cmds, feedback_cmd, render_cmd, serve_cmd, store_cmds
+    from api.cli import (
+        diagram_cmds,
+        feedback_cmd,
+        rank_cmd,
+        render_cmd,
+        serve_cmd,
+        store_cmds,
+    )
 
-    for module in (diagram_cmds, feedback_cmd, render_cmd, serve_cmd, store_cmds):
+    for module in (
+        diagram_cmds,
+        feedback_cmd,
+        rank_cmd,
+        render_cmd,
+        serve_cmd,
+        store_cmds,
+    ):
         for command in module.COMMANDS:
             name = command.__name__.rstrip("_").replace("_", "-")
             app.command(name)(_friendly(command))

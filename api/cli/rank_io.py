@@ -1,0 +1,218 @@
+"""Shared pieces of the ranking commands: options, loading and matching feedback, writing output."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+from api.cli.feedback_cmd import parse_tag_map
+from fishbone.feedback import read_feedback
+from fishbone.feedback_columns import parse_mapping
+from fishbone.formats import read_diagram
+from fishbone.matching import match
+from fishbone.model import Diagram
+from fishbone.records import FeedbackTable, Mentions
+
+__all__ = [
+    "DateFormatOpt",
+    "EncodingOpt",
+    "FeedbackOpt",
+    "HalfLifeOpt",
+    "Level",
+    "LevelOpt",
+    "MapOpt",
+    "Method",
+    "OutputFormat",
+    "ScaleOpt",
+    "StrictOpt",
+    "TagMapOpt",
+    "emit",
+    "format_for",
+    "load",
+    "rows_to_csv",
+    "write_atomic",
+]
+
+
+class Method(StrEnum):
+    """Ranking methods."""
+
+    PARETO = "pareto"
+    IMPACT = "impact"
+    DRIVERS = "drivers"
+
+
+class Level(StrEnum):
+    """What is ranked."""
+
+    CAUSES = "causes"
+    TOP = "top"
+    CATEGORIES = "categories"
+
+
+class OutputFormat(StrEnum):
+    """How the ranking is written."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+FeedbackOpt = Annotated[
+    Path,
+    typer.Option(
+        "--feedback",
+        "-f",
+        exists=True,
+        dir_okay=False,
+        help="Feedback data: .csv, .json (array) or .ndjson.",
+    ),
+]
+MapOpt = Annotated[
+    str | None,
+    typer.Option("--map", help="Column roles, e.g. text=comment,score=nps."),
+]
+TagMapOpt = Annotated[
+    str | None,
+    typer.Option("--tag-map", help="Tags to causes: a JSON file or tag=cause;cause."),
+]
+ScaleOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scale", help="Score scale: nps, csat, ces, stars, binary or MIN-MAX."
+    ),
+]
+EncodingOpt = Annotated[
+    str | None, typer.Option("--encoding", help="File encoding when not UTF-8.")
+]
+DateFormatOpt = Annotated[
+    str | None,
+    typer.Option("--date-format", help="Numeric dates: dmy, mdy, ymd or strptime."),
+]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Fail on the first bad row.")]
+LevelOpt = Annotated[
+    Level,
+    typer.Option("--level", help="Rank causes, top-level causes or categories."),
+]
+HalfLifeOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--half-life", min=0.001, help="Weight comments by 2^(-age/half-life), days."
+    ),
+]
+
+
+@contextmanager
+def _progress(path: Path) -> Iterator[Callable[[int, int], None] | None]:
+    console = Console(file=sys.stderr)
+    if not console.is_terminal or path.stat().st_size < 4 << 20:
+        yield None
+        return
+    columns = (
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(f"reading {path.name}", total=path.stat().st_size)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def load(
+    file: Path,
+    feedback: Path,
+    *,
+    map_: str | None,
+    tag_map: str | None,
+    scale: str | None,
+    encoding: str | None,
+    date_format: str | None,
+    strict: bool,
+) -> tuple[Diagram, FeedbackTable, Mentions]:
+    """Read the diagram and feedback, report skipped rows on stderr, match causes."""
+    diagram = read_diagram(file)
+    with _progress(feedback) as progress:
+        result = read_feedback(
+            feedback,
+            mapping=parse_mapping(map_) if map_ else None,
+            scale=scale,
+            encoding=encoding,
+            date_format=date_format,
+            strict=strict,
+            progress=progress,
+        )
+    rep = result.report
+    if rep.skipped:
+        typer.echo(f"{rep.source}: {rep.skipped} rows skipped", err=True)
+        for rejection in rep.rejected[:5]:
+            typer.echo(f"  {rejection}", err=True)
+    mentions = match(
+        diagram, result.table, tag_map=parse_tag_map(tag_map) if tag_map else None
+    )
+    return diagram, result.table, mentions
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write atomically: a temporary file in the same directory replaces ``path``."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def rows_to_csv(rows: Sequence[dict[str, Any]]) -> str:
+    """Return ranking rows as CSV: intervals split into ``_lo``/``_hi``, quotes joined by `` | ``."""
+    flat: list[dict[str, Any]] = []
+    for row in rows:
+        out: dict[str, Any] = {}
+        for key, value in row.items():
+            if key.endswith("_ci"):
+                lo, hi = value if value else (None, None)
+                out[f"{key[:-3]}_lo"], out[f"{key[:-3]}_hi"] = lo, hi
+            elif isinstance(value, list):
+                out[key] = " | ".join(str(v) for v in value)
+            else:
+                out[key] = value
+        flat.append(out)
+    buffer = io.StringIO()
+    fields = list(flat[0]) if flat else ["cause"]
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(flat)
+    return buffer.getvalue()
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write ``text`` to ``output`` (atomically), or to stdout when None."""
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(output, text.encode("utf-8"))
+        typer.echo(f"wrote {output}", err=True)
+
+
+def format_for(fmt: OutputFormat | None, output: Path | None) -> OutputFormat:
+    """Return the asked format, else the one of ``output``'s extension, else table."""
+    if fmt is not None:
+        return fmt
+    suffix = output.suffix.lower() if output else ""
+    return {".json": OutputFormat.JSON, ".csv": OutputFormat.CSV}.get(
+        suffix, OutputFormat.TABLE
+    )
