@@ -39,7 +39,7 @@ _ROW_GAP: Final = 14.0
 
 def mirror(box: Box, *, x: bool = False, y: bool = False) -> Box:
     """Return the box reflected through the y axis (``x``) and/or the x axis (``y``)."""
-    return replace(box, x=-box.x if x else box.x, y=-box.y if y else box.y)
+    return box.moved(-2 * box.x if x else 0.0, -2 * box.y if y else 0.0)
 
 
 def _mirror_x(lay: Layout) -> None:

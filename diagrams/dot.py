@@ -19,7 +19,7 @@ Examples:
     ... )
     >>> text = to_dot(Layout(boxes=[box], width=80, height=40))
     >>> print(text.splitlines()[-2])
-    n0 [pos="40,20", width=0.8333, height=0.2778, shape=box, style="rounded,filled", fillcolor="#1f3a5f", color="#1f3a5f", penwidth=2, label=<<FONT FACE="DejaVu Sans" POINT-SIZE="10" COLOR="#ffffff">A &amp; &lt;b&gt;</FONT>>];
+    n0 [pos="40.00,20.00", width=0.8333, height=0.2778, shape=box, style="rounded,filled", fillcolor="#1f3a5f", color="#1f3a5f", penwidth=2, label=<<FONT FACE="DejaVu Sans" POINT-SIZE="10" COLOR="#ffffff">A &amp; &lt;b&gt;</FONT>>];
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from itertools import pairwise
 from typing import Final
 
 from diagrams.shapes import Arrow, Box, Layout, Line, Point
+from diagrams.text import CONTROL_CHARS as _CONTROL
 from diagrams.text import clean_text
 from diagrams.theme import Theme, get_theme, text_on
 
@@ -84,8 +85,8 @@ def quote(value: str) -> str:
 
 
 def _num(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text
 
 
 def _pos(point: Point) -> str:
@@ -105,7 +106,9 @@ def _label(box: Box, theme: Theme, font: str, ink: str) -> str:
     """Return the HTML-like label of a box: escaped lines, marks muted."""
     assert box.text is not None
     block = box.text
-    lines = [escape_html(line) for line in block.lines]
+    # measure_label cleaned the lines; strip control characters again in case
+    # a TextBlock was built by hand, then escape.
+    lines = [_CONTROL.sub("", line).translate(_HTML_ESCAPES) for line in block.lines]
     first_extra = len(lines) - block.extra
     if box.status == "rejected":
         lines[:first_extra] = [
@@ -123,7 +126,7 @@ def _label(box: Box, theme: Theme, font: str, ink: str) -> str:
         body = " "
     if block.bold:
         body = f"<B>{body}</B>"
-    size = _num(block.size)
+    size = f"{block.size:g}"
     return f'<<FONT FACE="{escape_html(font)}" POINT-SIZE="{size}" COLOR="{ink}">{body}</FONT>>'
 
 
@@ -201,7 +204,7 @@ def _edges(
         width, colour = _LINE_STYLE[line.kind]
         yield (
             f'{names[line.tail]} -> {names[line.head]} [pos="{_spline(line.points)}", '
-            f'penwidth={_num(width)}, color="{getattr(theme, colour)}"];'
+            f'penwidth={width:g}, color="{getattr(theme, colour)}"];'
         )
     for arrow in arrows:
         yield (
@@ -225,7 +228,7 @@ def to_dot(
     Examples:
         >>> print(to_dot(Layout(width=10, height=10)), end="")
         digraph fishbone {
-        graph [bb="0,0,10,10", bgcolor="#ffffff", pad=0.1, outputorder=edgesfirst, splines=true];
+        graph [bb="0,0,10.00,10.00", bgcolor="#ffffff", pad=0.1, outputorder=edgesfirst, splines=true];
         node [fixedsize=true, margin=0];
         edge [dir=none, arrowhead=normal];
         }

@@ -36,6 +36,8 @@ FONT_DIRS: Final = (
 )
 """Where :func:`find_font_file` looks for ``.ttf`` files."""
 
+_CACHE_SIZE: Final = 100_000
+"""Widths of this many distinct strings are remembered per font."""
 _FALLBACK_EM: Final = 0.62
 """Width (in em) assumed for every character when no font file is found."""
 
@@ -53,6 +55,7 @@ class FontMetrics:
     name: str
     advances: dict[int, float] = field(repr=False)
     path: Path | None = None
+    _cache: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     def char_width(self, char: str) -> float:
         """Return the advance of one character in em.
@@ -82,11 +85,15 @@ class FontMetrics:
             >>> round(load_font("DejaVu Sans").width("Refunds", 10.0), 1)
             40.9
         """
-        get = self.advances.get
-        total = 0.0
-        for char in text:
-            em = get(ord(char))
-            total += self.char_width(char) if em is None else em
+        total = self._cache.get(text)
+        if total is None:
+            get = self.advances.get
+            total = 0.0
+            for char in text:
+                em = get(ord(char))
+                total += self.char_width(char) if em is None else em
+            if len(self._cache) < _CACHE_SIZE:
+                self._cache[text] = total
         return total * size
 
 

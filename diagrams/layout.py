@@ -78,14 +78,19 @@ def _shift(b: Bbox, dx: float, dy: float) -> Bbox:
     return b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy
 
 
-def _size(node: LabelNode, *, slanted: bool) -> None:
-    """Fill in the node's geometry, children first (slanted and flat alternate)."""
+def _size(node: LabelNode, *, slanted: bool, below: bool) -> None:
+    """Fill in the node's geometry, children first (slanted and flat alternate).
+
+    ``below`` is true for the bones drawn below the spine: their frame is
+    mirrored, so rib labels go on the spine side of their rib to end up
+    above it on the page.
+    """
     for child in node.children:
-        _size(child, slanted=not slanted)
+        _size(child, slanted=not slanted, below=below)
     if slanted:
         _size_bone(node, base=_BONE_BASE if node.kind == "category" else _SUB_BASE)
     else:
-        _size_rib(node)
+        _size_rib(node, below=below)
 
 
 def _size_bone(node: LabelNode, *, base: float) -> None:
@@ -106,7 +111,7 @@ def _size_bone(node: LabelNode, *, base: float) -> None:
     node.bbox = _union(parts)
 
 
-def _size_rib(node: LabelNode) -> None:
+def _size_rib(node: LabelNode, *, below: bool) -> None:
     """Line slanted children up right of the label, then clear the parent bone."""
     x = 0.0
     offsets: list[Point] = [(0.0, 0.0)] * len(node.children)
@@ -115,7 +120,8 @@ def _size_rib(node: LabelNode) -> None:
         ax = x - _HGAP - child.bbox[2]
         offsets[i] = (ax, 0.0)
         x = ax + child.bbox[0]
-    centre = (x - _HGAP - node.w / 2, _LIFT + node.h / 2)
+    lift = -(_LIFT + node.h / 2) if below else _LIFT + node.h / 2
+    centre = (x - _HGAP - node.w / 2, lift)
     parts = [_shift(c.bbox, *o) for c, o in zip(node.children, offsets, strict=True)]
     parts.append(_box_bbox(centre, node.w, node.h))
     # The parent bone rises up-left through the attach point: at height t it is
@@ -125,7 +131,7 @@ def _size_rib(node: LabelNode) -> None:
     node.centre = (centre[0] - shift, centre[1])
     node.end = (node.centre[0] - node.w / 2, 0.0)
     bbox = _union(_shift(p, -shift, 0.0) for p in parts)
-    node.bbox = (bbox[0], 0.0, 0.0, bbox[3])
+    node.bbox = (bbox[0], min(0.0, bbox[1]), 0.0, max(0.0, bbox[3]))
 
 
 def _box_bbox(centre: Point, w: float, h: float) -> Bbox:
@@ -210,8 +216,8 @@ def _move_line(line: Line, dx: float, dy: float) -> Line:
 
 def fishbone_layout(effect: TextBlock, bones: list[LabelNode]) -> Layout:
     """Return the bare fishbone (head, spine, bones) with the head at the right."""
-    for bone in bones:
-        _size(bone, slanted=True)
+    for i, bone in enumerate(bones):
+        _size(bone, slanted=True, below=i % 2 == 1)
     head = Box(
         key="effect",
         kind="effect",

@@ -21,6 +21,7 @@ from typing import Final
 from diagrams.fonts import FontMetrics, load_font
 
 __all__ = [
+    "CONTROL_CHARS",
     "LINE_SPACING",
     "PAD_X",
     "PAD_Y",
@@ -37,7 +38,10 @@ PAD_X: Final = 3.0
 PAD_Y: Final = 2.0
 """Room above and below the text inside a label box, in points."""
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+CONTROL_CHARS: Final = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]"
+)
+"""Characters no renderer can draw: C0/C1 controls, non-characters, lone surrogates."""
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 
@@ -67,7 +71,7 @@ def clean_text(text: str) -> str:
         'a bc\nd'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
+    text = CONTROL_CHARS.sub("", text)
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
