@@ -1,0 +1,237 @@
+"""The store's contract, run against SQLite and (under scripts/with-postgres.sh) PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from fishbone.exceptions import DiagramInvalid
+from fishbone.model import Category, Cause, Diagram, Effect
+from fishbone.store import AlreadyExists, NotFound, RecordRow, Store, VersionConflict
+
+PG_URL = os.environ.get("FISHBONE_TEST_POSTGRES_URL")
+
+
+def _postgres_url() -> Iterator[str]:
+    """A fresh database per test on the throwaway server."""
+    if not PG_URL:
+        pytest.skip("FISHBONE_TEST_POSTGRES_URL is not set (scripts/with-postgres.sh sets it)")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def store(request, tmp_path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        urls: Iterator[str] = iter([f"sqlite:///{tmp_path / 'f.db'}"])
+    else:
+        urls = _postgres_url()
+    store = Store(next(urls))
+    yield store
+    store.close()
+    next(urls, None)
+
+
+def diagram(title: str = "") -> Diagram:
+    return Diagram(
+        id="cx",
+        title=title,
+        effect=Effect(label="Happy customers", kind="goal"),
+        categories=[Category(id="p", label="Processes")],
+        causes=[
+            Cause(id="a", label="Fast refunds", category="p", signals=["refund"]),
+            Cause(id="b", label="Clear policy", category="p", parent="a"),
+        ],
+    )
+
+
+def row(ext_id: str, text: str = "refund", **fields) -> RecordRow:
+    base = RecordRow(
+        ext_id=ext_id, text=text, score=None, date=None, channel=None, segment=None,
+        tags=[], causes=[], ratings=None,
+    )
+    return RecordRow(**{**base, **fields})  # type: ignore[typeddict-item]
+
+
+def test_backend_and_ping(store):
+    assert store.backend in ("sqlite", "postgresql")
+    assert store.ping()
+
+
+def test_migrating_twice_is_harmless(store):
+    Store(store.url).close()
+    assert store.list_diagrams() == []
+
+
+def test_diagram_versions(store):
+    first = store.create_diagram(diagram(), actor="alice")
+    second = store.save_diagram(diagram("T"), expected_version=1, actor="bob")
+    assert (first.version, second.version, second.etag) == (1, 2, '"cx.v2"')
+    assert second.created_at == first.created_at
+    assert second.updated_at.tzinfo is not None
+    history = store.list_versions("cx")
+    assert [(v.version, v.author, v.summary) for v in history] == [
+        (1, "alice", "created"),
+        (2, "bob", "changed title"),
+    ]
+    old, info = store.get_version("cx", 1)
+    assert (old.title, info.author) == ("", "alice")
+    restored = store.restore_version("cx", 1, expected_version=2, actor="carol")
+    assert (restored.version, restored.diagram.title) == (3, "")
+    assert store.list_versions("cx")[-1].summary == "restored version 1"
+
+
+def test_stale_write_is_a_conflict_and_changes_nothing(store):
+    store.create_diagram(diagram(), actor="a")
+    store.save_diagram(diagram("one"), expected_version=1, actor="a")
+    with pytest.raises(VersionConflict) as caught:
+        store.save_diagram(diagram("two"), expected_version=1, actor="b")
+    assert caught.value.current == 2
+    assert store.get_diagram("cx").diagram.title == "one"
+
+
+def test_concurrent_writers_one_wins_per_version(store):
+    store.create_diagram(diagram(), actor="a")
+    outcomes: list[str] = []
+
+    def write(i: int) -> None:
+        try:
+            store.save_diagram(diagram(f"t{i}"), expected_version=1, actor=f"w{i}")
+            outcomes.append("saved")
+        except VersionConflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["conflict"] * 5 + ["saved"]
+    assert len(store.list_versions("cx")) == 2
+
+
+def test_invalid_duplicate_and_missing(store):
+    bad = diagram()
+    bad.causes[1].parent = "zz"
+    with pytest.raises(DiagramInvalid):
+        store.create_diagram(bad, actor="a")
+    store.create_diagram(diagram(), actor="a")
+    with pytest.raises(AlreadyExists):
+        store.create_diagram(diagram(), actor="a")
+    with pytest.raises(NotFound):
+        store.get_diagram("nope")
+    with pytest.raises(NotFound):
+        store.get_version("cx", 9)
+    store.delete_diagram("cx", expected_version=1, actor="a")
+    with pytest.raises(NotFound):
+        store.list_versions("cx")
+
+
+def test_ingest_is_idempotent_last_wins(store):
+    store.create_dataset("s", name="S", scale="nps", actor="a")
+    counts = store.ingest("s", [row("1"), row("2"), row("1", "refund late")], actor="a")
+    assert (counts.inserted, counts.updated) == (2, 1)
+    counts = store.ingest("s", [row("2", "second", score=7.0), row("3")], actor="a")
+    assert (counts.inserted, counts.updated) == (1, 1)
+    info = store.get_dataset("s")
+    assert (info.records, info.revision, info.scale) == (3, 2, "nps")
+    stored = {r["ext_id"]: r for r in store.list_records("s")}
+    assert (stored["1"]["text"], stored["2"]["score"]) == ("refund late", 7.0)
+
+
+def test_load_table_with_filters(store):
+    store.create_dataset("s", name="S", scale=None, actor="a")
+    store.ingest(
+        "s",
+        [
+            row("1", date="2025-01-01", channel="web", segment="x", score=3.0, tags=["t"]),
+            row("2", date="2025-02-01", channel="email", segment="x"),
+            row("3", date=None, channel="web", segment="y"),
+        ],
+        actor="a",
+    )
+    full = store.load_table("s")
+    assert list(full.table.ids) == ["1", "2", "3"]
+    assert full.table.tags[0] == ("t",)
+    assert str(full.table.dates[0]) == "2025-01-01"
+    some = store.load_table("s", since=dt.date(2025, 1, 15), channel="email")
+    assert list(some.table.ids) == ["2"]
+    assert list(store.load_table("s", segment="y").table.ids) == ["3"]
+
+
+def test_matches_are_current_until_signals_or_revision_change(store):
+    store.create_dataset("s", name="S", scale=None, actor="a")
+    store.ingest("s", [row("1"), row("2")], actor="a")
+    pks = store.load_table("s").pks.tolist()
+    store.save_matches("cx", "s", [(pks[0], "a")], signals="h1", revision=1)
+    assert store.current_matches("cx", "s", signals="h1", revision=1) == [(pks[0], "a")]
+    assert store.current_matches("cx", "s", signals="h2", revision=1) is None
+    assert store.current_matches("cx", "s", signals="h1", revision=2) is None
+
+
+def test_ranking_cache(store):
+    assert store.cached_ranking("k") is None
+    store.save_ranking("k", '{"rows": []}', diagram_id="cx", dataset_id="s", method="pareto")
+    store.save_ranking("k", '{"rows": [1]}', diagram_id="cx", dataset_id="s", method="pareto")
+    assert store.cached_ranking("k") == '{"rows": [1]}'
+
+
+def test_delete_dataset_removes_its_records(store):
+    store.create_dataset("s", name="S", scale=None, actor="a")
+    store.ingest("s", [row("1")], actor="a")
+    store.delete_dataset("s", actor="a")
+    with pytest.raises(NotFound):
+        store.get_dataset("s")
+    with pytest.raises(NotFound):
+        store.ingest("s", [row("1")], actor="a")
+    store.create_dataset("s", name="S", scale=None, actor="a")
+    assert store.get_dataset("s").records == 0
+
+
+def test_keys_hashed_scoped_revocable(store):
+    assert not store.has_active_keys()
+    key, token = store.create_key(name="nightly", scopes=["ingest"], actor="admin")
+    assert token.startswith("fb_") and key.prefix == token[:10]
+    assert store.has_active_keys()
+    assert store.authenticate(token) == key
+    assert store.authenticate(token + "x") is None
+    with pytest.raises(ValueError, match="unknown scope"):
+        store.create_key(name="x", scopes=["write"], actor="admin")
+    revoked = store.revoke_key(key.id, actor="admin")
+    assert not revoked.active
+    assert store.authenticate(token) is None
+    assert not store.has_active_keys()
+
+
+def test_writes_are_audited(store):
+    store.create_diagram(diagram(), actor="alice")
+    store.create_dataset("s", name="S", scale=None, actor="bob")
+    store.ingest("s", [row("1")], actor="bob")
+    log = store.audit_log()
+    assert [(e.actor, e.action, e.target) for e in log] == [
+        ("bob", "dataset.ingest", "s"),
+        ("bob", "dataset.create", "s"),
+        ("alice", "diagram.create", "cx"),
+    ]
+
+
+def test_in_memory_sqlite_is_refused():
+    with pytest.raises(ValueError, match="in memory"):
+        Store("sqlite://")
