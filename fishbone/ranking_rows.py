@@ -80,12 +80,18 @@ def _cause_columns(
         raise FeedbackError(
             f"mentions cover {mentions.matrix.shape[0]} records but the feedback has {n_records}; match this feedback table"
         )
-    k = len(mentions.cause_ids)
-    perm = sparse.csr_array(
-        (np.ones(k), (np.arange(k), [index[c] for c in mentions.cause_ids])),
-        shape=(k, len(diagram.causes)),
+    M = sparse.csr_array(mentions.matrix)
+    if len(set(mentions.cause_ids)) != len(mentions.cause_ids):
+        raise FeedbackError(
+            "mentions name a cause in two columns; give each cause one column"
+        )
+    column = np.array([index[c] for c in mentions.cause_ids], dtype=np.int64)
+    X = sparse.csr_array(
+        (M.data.astype(np.float64), column[M.indices], M.indptr.copy()),
+        shape=(n_records, len(diagram.causes)),
     )
-    return sparse.csr_array(mentions.matrix.astype(np.float64) @ perm)
+    X.has_sorted_indices = False  # the remapped columns may be out of order
+    return X
 
 
 def build_rows(

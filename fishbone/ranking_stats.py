@@ -161,6 +161,12 @@ def impact(
     )
 
 
+def _small_integers(scores: Floats) -> bool:
+    """Whether every score is a whole number in a range of at most 10,000."""
+    low, high = float(scores.min()), float(scores.max())
+    return high - low <= 10_000 and bool(np.all(scores == np.round(scores)))
+
+
 def score_levels(scores: Floats) -> tuple[npt.NDArray[np.intp], Floats]:
     """Return each score's level index and the level values (at most :data:`MAX_LEVELS`).
 
@@ -172,6 +178,14 @@ def score_levels(scores: Floats) -> tuple[npt.NDArray[np.intp], Floats]:
         >>> idx.tolist(), lv.tolist()
         ([0, 1, 0], [3.0, 9.0])
     """
+    if scores.size and _small_integers(scores):  # the common case, without sorting
+        low = int(scores.min())
+        shifted = (scores - low).astype(np.intp)
+        present = np.bincount(shifted) > 0
+        remap = np.cumsum(present) - 1
+        if int(present.sum()) <= MAX_LEVELS:
+            levels = (np.flatnonzero(present) + low).astype(np.float64)
+            return remap[shifted].astype(np.intp), levels
     levels, inverse = np.unique(scores, return_inverse=True)
     if levels.shape[0] <= MAX_LEVELS:
         return inverse.astype(np.intp), levels.astype(np.float64)
