@@ -77,6 +77,8 @@ class LabelNode:
     centre: Point = (0.0, 0.0)
     end: Point = (0.0, 0.0)
     offsets: list[Point] = field(default_factory=list)
+    flip: bool = False
+    """Whether the subtree's frame is mirrored (y -> -y) against its parent's."""
 
     @property
     def w(self) -> float:

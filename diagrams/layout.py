@@ -81,16 +81,26 @@ def _shift(b: Bbox, dx: float, dy: float) -> Bbox:
 def _size(node: LabelNode, *, slanted: bool, below: bool) -> None:
     """Fill in the node's geometry, children first (slanted and flat alternate).
 
-    ``below`` is true for the bones drawn below the spine: their frame is
-    mirrored, so rib labels go on the spine side of their rib to end up
-    above it on the page.
+    ``below`` is true inside bones drawn below the spine, whose frame is
+    mirrored: there a rib's label goes on the spine side of the rib, and its
+    sub-bones are flipped back, so on the page every label sits on its line
+    and every sub-bone rises.
     """
     for child in node.children:
-        _size(child, slanted=not slanted, below=below)
+        if slanted:
+            _size(child, slanted=False, below=below)
+        else:
+            child.flip = below
+            _size(child, slanted=True, below=False)
     if slanted:
         _size_bone(node, base=_BONE_BASE if node.kind == "category" else _SUB_BASE)
     else:
         _size_rib(node, below=below)
+
+
+def _child_bbox(child: LabelNode) -> Bbox:
+    x0, y0, x1, y1 = child.bbox
+    return (x0, -y1, x1, -y0) if child.flip else child.bbox
 
 
 def _size_bone(node: LabelNode, *, base: float) -> None:
@@ -116,13 +126,15 @@ def _size_rib(node: LabelNode, *, below: bool) -> None:
     x = 0.0
     offsets: list[Point] = [(0.0, 0.0)] * len(node.children)
     for i in reversed(range(len(node.children))):
-        child = node.children[i]
-        ax = x - _HGAP - child.bbox[2]
+        child = _child_bbox(node.children[i])
+        ax = x - _HGAP - child[2]
         offsets[i] = (ax, 0.0)
-        x = ax + child.bbox[0]
+        x = ax + child[0]
     lift = -(_LIFT + node.h / 2) if below else _LIFT + node.h / 2
     centre = (x - _HGAP - node.w / 2, lift)
-    parts = [_shift(c.bbox, *o) for c, o in zip(node.children, offsets, strict=True)]
+    parts = [
+        _shift(_child_bbox(c), *o) for c, o in zip(node.children, offsets, strict=True)
+    ]
     parts.append(_box_bbox(centre, node.w, node.h))
     # The parent bone rises up-left through the attach point: at height t it is
     # at x = -t * cot; everything here must stay left of it.
@@ -143,16 +155,25 @@ def _unit_bbox(node: LabelNode) -> Bbox:
 
 
 def _emit(
-    node: LabelNode, origin: Point, parent: str, boxes: list[Box], lines: list[Line]
+    node: LabelNode,
+    origin: Point,
+    parent: str,
+    boxes: list[Box],
+    lines: list[Line],
+    sign: float = 1.0,
 ) -> None:
-    """Append the node's boxes and line, and its subtree's, placed at ``origin``."""
+    """Append the node's boxes and line, and its subtree's, placed at ``origin``.
+
+    ``sign`` is -1 when the node's frame is mirrored on the page.
+    """
     ox, oy = origin
-    boxes += label_boxes(node, ox + node.centre[0], oy + node.centre[1])
+    boxes += label_boxes(node, ox + node.centre[0], oy + sign * node.centre[1])
     kind = "bone" if node.kind == "category" else "rib"
-    end = (ox + node.end[0], oy + node.end[1])
+    end = (ox + node.end[0], oy + sign * node.end[1])
     lines.append(Line(points=(origin, end), kind=kind, tail=parent, head=node.key))
     for child, (dx, dy) in zip(node.children, node.offsets, strict=True):
-        _emit(child, (ox + dx, oy + dy), node.key, boxes, lines)
+        child_sign = -sign if child.flip else sign
+        _emit(child, (ox + dx, oy + sign * dy), node.key, boxes, lines, child_sign)
 
 
 def _profile(
