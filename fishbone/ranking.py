@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Final, Literal
 
 import numpy as np
@@ -126,7 +126,6 @@ class RankedCause:
     direction: int | None = None
     importance_method: str | None = None
     r2: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def as_row(self) -> dict[str, Any]:
         """Return the JSON ranking row: base fields, then method, level and method fields."""

@@ -500,3 +500,29 @@ class TestRowsAndErrors:
         t = FeedbackTable.from_rows([{"text": "slow refund"}, {"text": "nice staff"}])
         (row,) = rank(d, t)
         assert (row.n, row.quotes) == (1, ("slow refund",))
+
+
+class TestEdges:
+    def test_empty_feedback(self, diagram):
+        t = FeedbackTable.from_rows([])
+        rows = rank(diagram, t, mentions=mentions([]))
+        assert [r.n for r in rows] == [0] * 5
+        assert all(r.share_ci == (0.0, 1.0) and r.vital is False for r in rows)
+
+    def test_cause_every_comment_mentions_has_no_impact(self, diagram):
+        sets = [{"app"}] * 10
+        rows = by_id(
+            rank(
+                diagram,
+                table(TestImpact.SCORES),
+                method="impact",
+                mentions=mentions(sets),
+            )
+        )
+        assert rows["app"].impact == 0.0
+        assert rows["app"].impact_ci == (0.0, 0.0)
+        assert rows["app"].mean_without is None
+
+    def test_diagram_without_causes(self):
+        d = Diagram(id="d", effect=Effect(label="E"))
+        assert rank(d, table(), mentions=Mentions.from_sets([], [set()] * 10)) == []
