@@ -98,7 +98,7 @@ def list_records(
     store: StoreDep,
     _who: ReadDep,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
 ) -> list[RecordOut]:
     """Page through a dataset's records in the order they were first stored."""
     return [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from api.deps import EditDep, IfMatchDep, ReadDep, StoreDep
 from api.routes._http import ERRORS, WRITE_ERRORS, expected_version, set_diagram_headers
@@ -13,6 +13,9 @@ from fishbone.model import Diagram
 from fishbone.store import diff_diagrams, summarize
 
 __all__ = ["router"]
+
+_MAX = 2**31 - 1
+VersionPath = Annotated[int, Path(ge=1, le=_MAX, description="A version number.")]
 
 router = APIRouter(prefix="/diagrams/{diagram_id}", tags=["versions"], responses=ERRORS)
 
@@ -33,7 +36,7 @@ def vars_of(info: object) -> dict[str, object]:
 
 @router.get("/versions/{version}")
 def get_version(
-    diagram_id: str, version: int, store: StoreDep, _who: ReadDep
+    diagram_id: str, version: VersionPath, store: StoreDep, _who: ReadDep
 ) -> VersionDocument:
     """Return one saved version with its whole document."""
     diagram, info = store.get_version(diagram_id, version)
@@ -46,11 +49,16 @@ def diff_versions(
     store: StoreDep,
     _who: ReadDep,
     from_version: Annotated[
-        int, Query(alias="from", ge=1, description="The older version.")
+        int, Query(alias="from", ge=1, le=_MAX, description="The older version.")
     ],
     to_version: Annotated[
         int | None,
-        Query(alias="to", ge=1, description="The newer version (default: the latest)."),
+        Query(
+            alias="to",
+            ge=1,
+            le=_MAX,
+            description="The newer version (default: the latest).",
+        ),
     ] = None,
 ) -> DiffOut:
     """Return what changed between two versions (categories and causes matched by id)."""
@@ -74,7 +82,7 @@ def diff_versions(
 @router.post("/versions/{version}/restore", responses=WRITE_ERRORS)
 def restore_version(
     diagram_id: str,
-    version: int,
+    version: VersionPath,
     store: StoreDep,
     who: EditDep,
     response: Response,

@@ -44,7 +44,12 @@ def concrete(path: str) -> str:
 def test_every_route_is_in_the_matrix(app):
     routes = list(api_routes(app))
     assert len(routes) >= 30
-    assert {needed_scope(m, p) for m, p in routes} == {"read", "edit", "ingest", "admin"}
+    assert {needed_scope(m, p) for m, p in routes} == {
+        "read",
+        "edit",
+        "ingest",
+        "admin",
+    }
 
 
 @pytest.mark.parametrize("scope", [None, "read", "edit", "ingest", "admin"], ids=str)
@@ -77,11 +82,15 @@ def test_unknown_and_revoked_keys_are_401(client, anon, store, tokens):
     problem(anon.get("/api/v1/diagrams", headers=auth("fb_nope")), 401, "unauthorized")
     [key] = [k for k in store.list_keys() if k.name == "read-key"]
     assert client.delete(f"/api/v1/keys/{key.id}").json()["active"] is False
-    problem(anon.get("/api/v1/diagrams", headers=auth(tokens["read"])), 401, "unauthorized")
+    problem(
+        anon.get("/api/v1/diagrams", headers=auth(tokens["read"])), 401, "unauthorized"
+    )
 
 
 def test_keys_are_stored_hashed_and_shown_once(client, store):
-    created = client.post("/api/v1/keys", json={"name": "nightly", "scopes": ["ingest"]}).json()
+    created = client.post(
+        "/api/v1/keys", json={"name": "nightly", "scopes": ["ingest"]}
+    ).json()
     token = created["token"]
     listed = client.get("/api/v1/keys").json()
     assert token not in str(listed)
@@ -91,10 +100,16 @@ def test_keys_are_stored_hashed_and_shown_once(client, store):
 
 def test_ingest_key_cannot_edit_and_read_key_cannot_write(anon, tokens):
     body = problem(
-        anon.post("/api/v1/diagrams", json={}, headers=auth(tokens["ingest"])), 403, "forbidden"
+        anon.post("/api/v1/diagrams", json={}, headers=auth(tokens["ingest"])),
+        403,
+        "forbidden",
     )
     assert body["required_scope"] == "edit"
-    problem(anon.post("/api/v1/datasets", json={}, headers=auth(tokens["read"])), 403, "forbidden")
+    problem(
+        anon.post("/api/v1/datasets", json={}, headers=auth(tokens["read"])),
+        403,
+        "forbidden",
+    )
 
 
 def test_anonymous_only_with_no_auth_on_loopback(tmp_path, store):
@@ -113,7 +128,14 @@ def test_anonymous_only_with_no_auth_on_loopback(tmp_path, store):
         ("0.0.0.0", False, False, True),
         ("192.168.1.5", False, True, False),
     ],
-    ids=["loopback-no-auth", "ipv6-loopback", "localhost", "no-auth-public", "public-no-keys", "public-keys"],
+    ids=[
+        "loopback-no-auth",
+        "ipv6-loopback",
+        "localhost",
+        "no-auth-public",
+        "public-no-keys",
+        "public-keys",
+    ],
 )
 def test_check_bind(host, no_auth, has_keys, refused):
     settings = Settings(host=host, no_auth=no_auth)

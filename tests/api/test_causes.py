@@ -23,7 +23,11 @@ def test_add_makes_an_id_from_the_label(client):
     etag = create(client)
     response = client.post(
         BASE,
-        json={"label": "Staff answer fast", "category": "processes", "parent": "refunds"},
+        json={
+            "label": "Staff answer fast",
+            "category": "processes",
+            "parent": "refunds",
+        },
         headers={"If-Match": etag},
     )
     assert response.status_code == 201, response.text
@@ -118,10 +122,14 @@ def test_delete_keeping_children_lifts_them(client):
 
 def test_votes_add_up_and_never_go_below_zero(client):
     etag = create(client)
-    response = client.post(f"{BASE}/app/votes", json={"delta": 3}, headers={"If-Match": etag})
+    response = client.post(
+        f"{BASE}/app/votes", json={"delta": 3}, headers={"If-Match": etag}
+    )
     assert response.json()["votes"] == 3
     etag = response.headers["ETag"]
-    response = client.post(f"{BASE}/app/votes", json={"delta": -5}, headers={"If-Match": etag})
+    response = client.post(
+        f"{BASE}/app/votes", json={"delta": -5}, headers={"If-Match": etag}
+    )
     assert response.json()["votes"] == 0
 
 
@@ -142,6 +150,10 @@ def test_status(client):
 
 def test_versions_record_each_change(client):
     etag = create(client)
-    client.put(f"{BASE}/app/status", json={"status": "verified"}, headers={"If-Match": etag})
-    summaries = [v["summary"] for v in client.get("/api/v1/diagrams/cx/versions").json()]
+    client.put(
+        f"{BASE}/app/status", json={"status": "verified"}, headers={"If-Match": etag}
+    )
+    summaries = [
+        v["summary"] for v in client.get("/api/v1/diagrams/cx/versions").json()
+    ]
     assert summaries == ["created", "set status of cause app to verified"]

@@ -11,11 +11,15 @@ def test_two_writers_same_etag(client, tokens):
     alice = {**auth(tokens["edit"]), "If-Match": etag}
     bob = {**auth(tokens["admin"]), "If-Match": etag}
     first = client.post(
-        "/api/v1/diagrams/cx/causes", json={"label": "Alice", "category": "systems"}, headers=alice
+        "/api/v1/diagrams/cx/causes",
+        json={"label": "Alice", "category": "systems"},
+        headers=alice,
     )
     assert first.status_code == 201, first.text
     second = client.post(
-        "/api/v1/diagrams/cx/causes", json={"label": "Bob", "category": "systems"}, headers=bob
+        "/api/v1/diagrams/cx/causes",
+        json={"label": "Bob", "category": "systems"},
+        headers=bob,
     )
     body = problem(second, 412, "version-conflict")
     assert (body["current_version"], body["etag"]) == (2, '"cx.v2"')
@@ -36,7 +40,9 @@ def test_racing_threads_one_wins_each_version(client):
 
     def vote():
         response = client.post(
-            "/api/v1/diagrams/cx/causes/app/votes", json={"delta": 1}, headers={"If-Match": etag}
+            "/api/v1/diagrams/cx/causes/app/votes",
+            json={"delta": 1},
+            headers={"If-Match": etag},
         )
         statuses.append(response.status_code)
 

@@ -65,7 +65,11 @@ def test_id_that_cannot_go_in_a_url_is_422(client):
 def test_create_from_template(client):
     response = client.post(
         "/api/v1/diagrams/from-template",
-        json={"template": "customer-experience", "id": "cx2", "effect": "Loyal customers"},
+        json={
+            "template": "customer-experience",
+            "id": "cx2",
+            "effect": "Loyal customers",
+        },
     )
     assert response.status_code == 201, response.text
     body = response.json()
@@ -85,7 +89,9 @@ def test_unknown_template_is_404(client):
 
 
 def test_create_from_outline(client):
-    outline = "Late deliveries\n  People\n    Short staffed\n  Process\n    Manual routing\n"
+    outline = (
+        "Late deliveries\n  People\n    Short staffed\n  Process\n    Manual routing\n"
+    )
     response = client.post(
         "/api/v1/diagrams/from-outline", json={"outline": outline, "id": "late"}
     )
@@ -139,7 +145,9 @@ def test_merge_patch_changes_only_what_it_names(client):
 def test_merge_patch_to_an_invalid_document_is_422(client):
     etag = create(client)
     response = client.patch(
-        "/api/v1/diagrams/cx", json={"effect": {"kind": "vibes"}}, headers={"If-Match": etag}
+        "/api/v1/diagrams/cx",
+        json={"effect": {"kind": "vibes"}},
+        headers={"If-Match": etag},
     )
     problem(response, 422, "document-invalid")
 
@@ -152,5 +160,8 @@ def test_delete_needs_the_current_etag(client):
         412,
         "version-conflict",
     )
-    assert client.delete("/api/v1/diagrams/cx", headers={"If-Match": etag}).status_code == 204
+    assert (
+        client.delete("/api/v1/diagrams/cx", headers={"If-Match": etag}).status_code
+        == 204
+    )
     problem(client.get("/api/v1/diagrams/cx"), 404, "not-found")

@@ -49,17 +49,24 @@ def test_readyz_is_503_when_the_database_is_gone(app, anon, store, monkeypatch):
 
 def test_one_log_line_per_request(db_url, store, caplog):
     app = create_app(Settings(database_url=db_url, no_auth=True), store=store)
-    with TestClient(app) as client, caplog.at_level(logging.INFO, logger="fishbone.access"):
+    with (
+        TestClient(app) as client,
+        caplog.at_level(logging.INFO, logger="fishbone.access"),
+    ):
         client.get("/healthz")
     [line] = [r.getMessage() for r in caplog.records if r.name == "fishbone.access"]
     assert line.startswith("method=GET path=/healthz status=200 ms=")
 
 
 def test_demo_seeds_a_ranked_diagram(db_url, store):
-    app = create_app(Settings(database_url=db_url, no_auth=True, demo=True, access_log=False), store=store)
+    app = create_app(
+        Settings(database_url=db_url, no_auth=True, demo=True, access_log=False),
+        store=store,
+    )
     with TestClient(app) as client:
         body = client.get(
-            "/api/v1/diagrams/customer-experience/ranking", params={"dataset": "demo-survey"}
+            "/api/v1/diagrams/customer-experience/ranking",
+            params={"dataset": "demo-survey"},
         ).json()
     assert body["records"] == 2000
     assert body["rows"][0]["n"] > 100

@@ -25,20 +25,28 @@ def ndjson(rows):
 
 def post_ndjson(client, base, body):
     return client.post(
-        f"{base}/records.ndjson", content=body, headers={"Content-Type": "application/x-ndjson"}
+        f"{base}/records.ndjson",
+        content=body,
+        headers={"Content-Type": "application/x-ndjson"},
     )
 
 
 def post_csv(client, base, body):
-    return client.post(f"{base}/records.csv", content=body, headers={"Content-Type": "text/csv"})
+    return client.post(
+        f"{base}/records.csv", content=body, headers={"Content-Type": "text/csv"}
+    )
 
 
 def test_dataset_crud(client, dataset):
     assert client.get(dataset).json()["records"] == 0
     assert [d["id"] for d in client.get("/api/v1/datasets").json()] == ["survey"]
-    problem(client.post("/api/v1/datasets", json={"id": "survey"}), 409, "already-exists")
     problem(
-        client.post("/api/v1/datasets", json={"id": "x", "scale": "huge"}), 422, "feedback-invalid"
+        client.post("/api/v1/datasets", json={"id": "survey"}), 409, "already-exists"
+    )
+    problem(
+        client.post("/api/v1/datasets", json={"id": "x", "scale": "huge"}),
+        422,
+        "feedback-invalid",
     )
     assert client.delete(dataset).status_code == 204
     problem(client.get(dataset), 404, "not-found")
@@ -50,8 +58,15 @@ def test_json_array_ingest_is_idempotent_last_wins(client, dataset):
         {"id": 2, "text": "app crash", "score": 5, "tags": ["app"], "channel": "web"},
     ]
     first = client.post(f"{dataset}/records", json=rows).json()
-    assert (first["received"], first["inserted"], first["updated"], first["rejected"]) == (2, 2, 0, 0)
-    again = client.post(f"{dataset}/records", json=[{**rows[0], "text": "refund fixed"}]).json()
+    assert (
+        first["received"],
+        first["inserted"],
+        first["updated"],
+        first["rejected"],
+    ) == (2, 2, 0, 0)
+    again = client.post(
+        f"{dataset}/records", json=[{**rows[0], "text": "refund fixed"}]
+    ).json()
     assert (again["inserted"], again["updated"]) == (0, 1)
     stored = records(client, dataset)
     assert stored["r1"]["text"] == "refund fixed"
@@ -85,9 +100,18 @@ def test_ndjson_stream_with_rejects_stores_only_good_rows(client, dataset):
         (5, "line is not UTF-8 (byte 0xff at column 22); send UTF-8"),
         (6, "score 'high' is not a number"),
         (7, "text must be a string, not list"),
-        (8, "unknown field 'colour'; use id, text, score, scale, date, channel, segment, tags, causes, ratings"),
-        (9, 'id looks like a spreadsheet formula (\'=HYPERLINK("http://x")\'); remove the leading \'=\''),
-        (10, "channel looks like a spreadsheet formula ('@evil'); remove the leading '@'"),
+        (
+            8,
+            "unknown field 'colour'; use id, text, score, scale, date, channel, segment, tags, causes, ratings",
+        ),
+        (
+            9,
+            "id looks like a spreadsheet formula ('=HYPERLINK(\"http://x\")'); remove the leading '='",
+        ),
+        (
+            10,
+            "channel looks like a spreadsheet formula ('@evil'); remove the leading '@'",
+        ),
         (11, "date '31/12/2024' is not an ISO date like 2025-03-31"),
         (12, "a record must be a JSON object, not list"),
     ]
@@ -95,11 +119,15 @@ def test_ndjson_stream_with_rejects_stores_only_good_rows(client, dataset):
 
 
 def test_free_text_that_looks_like_a_formula_is_kept_verbatim(client, dataset):
-    post_ndjson(client, dataset, ndjson([{"id": "g", "text": "=SUM(A1:A3)", "score": 4}]))
+    post_ndjson(
+        client, dataset, ndjson([{"id": "g", "text": "=SUM(A1:A3)", "score": 4}])
+    )
     assert records(client, dataset)["g"]["text"] == "=SUM(A1:A3)"
 
 
-def test_ndjson_line_over_the_row_limit_is_rejected_alone(client, dataset, app, settings):
+def test_ndjson_line_over_the_row_limit_is_rejected_alone(
+    client, dataset, app, settings
+):
     app.state.settings = settings.model_copy(update={"max_row_bytes": 100})
     body = ndjson([{"id": "a", "text": "x" * 500}, {"id": "b", "text": "short"}])
     report = post_ndjson(client, dataset, body).json()
@@ -115,16 +143,24 @@ def test_ndjson_line_over_the_row_limit_is_rejected_alone(client, dataset, app, 
 
 
 def test_request_over_the_size_limit_is_413_naming_it(client, dataset, app, settings):
-    app.state.settings = settings.model_copy(update={"max_request_bytes": 1000, "max_body_bytes": 500})
+    app.state.settings = settings.model_copy(
+        update={"max_request_bytes": 1000, "max_body_bytes": 500}
+    )
     body = ndjson([{"id": str(i), "text": "refund"} for i in range(100)])
-    detail = problem(post_ndjson(client, dataset, body), 413, "payload-too-large")["detail"]
+    detail = problem(post_ndjson(client, dataset, body), 413, "payload-too-large")[
+        "detail"
+    ]
     assert "max_request_bytes" in detail
     big = [{"id": str(i), "text": "refund"} for i in range(100)]
-    detail = problem(client.post(f"{dataset}/records", json=big), 413, "payload-too-large")["detail"]
+    detail = problem(
+        client.post(f"{dataset}/records", json=big), 413, "payload-too-large"
+    )["detail"]
     assert "max_body_bytes" in detail
 
 
-def test_streamed_ndjson_without_length_is_cut_at_the_limit(client, dataset, app, settings):
+def test_streamed_ndjson_without_length_is_cut_at_the_limit(
+    client, dataset, app, settings
+):
     app.state.settings = settings.model_copy(update={"max_request_bytes": 1000})
 
     def chunks():
@@ -132,14 +168,18 @@ def test_streamed_ndjson_without_length_is_cut_at_the_limit(client, dataset, app
             yield json.dumps({"id": str(i), "text": "refund"}).encode() + b"\n"
 
     response = client.post(
-        f"{dataset}/records.ndjson", content=chunks(), headers={"Content-Type": "application/x-ndjson"}
+        f"{dataset}/records.ndjson",
+        content=chunks(),
+        headers={"Content-Type": "application/x-ndjson"},
     )
     problem(response, 413, "payload-too-large")
 
 
 def test_many_rows_go_in_batches(client, dataset, app, settings):
     app.state.settings = settings.model_copy(update={"ingest_batch": 7})
-    body = ndjson([{"id": str(i), "text": "refund", "score": i % 11} for i in range(50)])
+    body = ndjson(
+        [{"id": str(i), "text": "refund", "score": i % 11} for i in range(50)]
+    )
     report = post_ndjson(client, dataset, body).json()
     assert (report["inserted"], report["revision"]) == (50, 8)
 
@@ -147,7 +187,9 @@ def test_many_rows_go_in_batches(client, dataset, app, settings):
 def test_json_body_that_is_not_an_array_is_422(client, dataset):
     problem(client.post(f"{dataset}/records", json={"id": 1}), 422, "unprocessable")
     response = client.post(
-        f"{dataset}/records", content=b"[{", headers={"Content-Type": "application/json"}
+        f"{dataset}/records",
+        content=b"[{",
+        headers={"Content-Type": "application/json"},
     )
     problem(response, 422, "unprocessable")
 
@@ -159,19 +201,26 @@ def test_csv_upload_maps_common_column_names(client, dataset):
         'r2,"Multi\nline, with comma",9,,web,south\n'
     ).encode()
     report = post_csv(client, dataset, body).json()
-    assert (report["inserted"], report["rejected"], report["ignored_columns"]) == (2, 0, ["Store"])
+    assert (report["inserted"], report["rejected"], report["ignored_columns"]) == (
+        2,
+        0,
+        ["Store"],
+    )
     assert records(client, dataset)["r2"]["text"] == "Multi\nline, with comma"
 
 
 def test_csv_multipart_upload(client, dataset):
     response = client.post(
-        f"{dataset}/records.csv", files={"file": ("s.csv", b"id,text\nr1,hello\n", "text/csv")}
+        f"{dataset}/records.csv",
+        files={"file": ("s.csv", b"id,text\nr1,hello\n", "text/csv")},
     )
     assert response.status_code == 200, response.text
     assert response.json()["inserted"] == 1
 
 
-def test_malformed_csv_rows_are_rejected_with_line_numbers(client, dataset, app, settings):
+def test_malformed_csv_rows_are_rejected_with_line_numbers(
+    client, dataset, app, settings
+):
     app.state.settings = settings.model_copy(update={"max_row_bytes": 200})
     body = (
         b"id,text,score,tags\n"
@@ -192,7 +241,11 @@ def test_malformed_csv_rows_are_rejected_with_line_numbers(client, dataset, app,
         (4, 5, "id looks like a spreadsheet formula ('+r4'); remove the leading '+'"),
         (5, 6, "line is longer than the row limit of 200 bytes (max_row_bytes)"),
         (7, 8, "id is missing; every record needs one"),
-        (8, 9, "tags looks like a spreadsheet formula ('=evil'); remove the leading '='"),
+        (
+            8,
+            9,
+            "tags looks like a spreadsheet formula ('=evil'); remove the leading '='",
+        ),
     ]
     stored = records(client, dataset)
     assert sorted(stored) == ["r1", "r6", "r8"]
@@ -210,7 +263,9 @@ def test_malformed_csv_rows_are_rejected_with_line_numbers(client, dataset, app,
     ],
     ids=["empty", "no-id", "no-text", "header-encoding"],
 )
-def test_csv_with_an_unusable_header_is_422_and_stores_nothing(client, dataset, body, words):
+def test_csv_with_an_unusable_header_is_422_and_stores_nothing(
+    client, dataset, body, words
+):
     detail = problem(post_csv(client, dataset, body), 422, "unprocessable")["detail"]
     assert words in detail
     assert records(client, dataset) == {}

@@ -6,17 +6,48 @@ import api.routes._analysis as analysis
 from tests.api.helpers import create, problem
 
 ROWS = [
-    {"id": "1", "text": "slow refund", "score": 2, "date": "2025-01-10", "channel": "email", "segment": "retail"},
-    {"id": "2", "text": "refund needed approval", "score": 3, "date": "2025-02-10", "channel": "web", "segment": "retail"},
-    {"id": "3", "text": "app crash at login", "score": 4, "date": "2025-03-10", "channel": "web", "segment": "business"},
-    {"id": "4", "text": "great staff", "score": 10, "date": "2025-03-11", "channel": "store", "segment": "retail"},
+    {
+        "id": "1",
+        "text": "slow refund",
+        "score": 2,
+        "date": "2025-01-10",
+        "channel": "email",
+        "segment": "retail",
+    },
+    {
+        "id": "2",
+        "text": "refund needed approval",
+        "score": 3,
+        "date": "2025-02-10",
+        "channel": "web",
+        "segment": "retail",
+    },
+    {
+        "id": "3",
+        "text": "app crash at login",
+        "score": 4,
+        "date": "2025-03-10",
+        "channel": "web",
+        "segment": "business",
+    },
+    {
+        "id": "4",
+        "text": "great staff",
+        "score": 10,
+        "date": "2025-03-11",
+        "channel": "store",
+        "segment": "retail",
+    },
 ]
 
 
 @pytest.fixture
 def ranked(client):
     create(client)
-    assert client.post("/api/v1/datasets", json={"id": "s", "scale": "nps"}).status_code == 201
+    assert (
+        client.post("/api/v1/datasets", json={"id": "s", "scale": "nps"}).status_code
+        == 201
+    )
     assert client.post("/api/v1/datasets/s/records", json=ROWS).json()["inserted"] == 4
     return "/api/v1/diagrams/cx/ranking"
 
@@ -68,7 +99,9 @@ def test_votes_do_not_rematch_but_signals_and_data_do(client, ranked, match_call
     client.get(ranked, params={"dataset": "s"})
     etag = client.get("/api/v1/diagrams/cx").headers["ETag"]
     response = client.post(
-        "/api/v1/diagrams/cx/causes/app/votes", json={"delta": 2}, headers={"If-Match": etag}
+        "/api/v1/diagrams/cx/causes/app/votes",
+        json={"delta": 2},
+        headers={"If-Match": etag},
     )
     assert client.get(ranked, params={"dataset": "s"}).json()["cached"] is False
     assert match_calls == [4]
@@ -93,7 +126,11 @@ def test_impact_ranks_what_pulls_the_score_down(client, ranked):
 
 
 def test_unknown_method_or_dataset(client, ranked):
-    problem(client.get(ranked, params={"dataset": "s", "method": "vibes"}), 422, "request-invalid")
+    problem(
+        client.get(ranked, params={"dataset": "s", "method": "vibes"}),
+        422,
+        "request-invalid",
+    )
     problem(client.get(ranked, params={"dataset": "nope"}), 404, "not-found")
     problem(client.get(ranked), 422, "request-invalid")
 
@@ -102,5 +139,7 @@ def test_impact_without_scores_is_422(client):
     create(client)
     client.post("/api/v1/datasets", json={"id": "t"})
     client.post("/api/v1/datasets/t/records", json=[{"id": "1", "text": "refund"}])
-    response = client.get("/api/v1/diagrams/cx/ranking", params={"dataset": "t", "method": "impact"})
+    response = client.get(
+        "/api/v1/diagrams/cx/ranking", params={"dataset": "t", "method": "impact"}
+    )
     problem(response, 422, "feedback-invalid")

@@ -36,13 +36,21 @@ def test_cached_by_content_with_etag_and_304(client, renderer):
     assert first.headers["ETag"] == second.headers["ETag"]
     assert len(renderer.calls) == 1
     again = client.get(
-        f"{URL}.svg", params={"theme": "dark"}, headers={"If-None-Match": first.headers["ETag"]}
+        f"{URL}.svg",
+        params={"theme": "dark"},
+        headers={"If-None-Match": first.headers["ETag"]},
     )
     assert again.status_code == 304
     assert again.content == b""
-    client.put("/api/v1/diagrams/cx", json={**DIAGRAM, "title": "T2"}, headers={"If-Match": etag})
+    client.put(
+        "/api/v1/diagrams/cx",
+        json={**DIAGRAM, "title": "T2"},
+        headers={"If-Match": etag},
+    )
     changed = client.get(
-        f"{URL}.svg", params={"theme": "dark"}, headers={"If-None-Match": first.headers["ETag"]}
+        f"{URL}.svg",
+        params={"theme": "dark"},
+        headers={"If-None-Match": first.headers["ETag"]},
     )
     assert changed.status_code == 200
     assert changed.headers["ETag"] != first.headers["ETag"]
@@ -51,7 +59,9 @@ def test_cached_by_content_with_etag_and_304(client, renderer):
 
 def test_options_are_checked(client):
     create(client)
-    problem(client.get(f"{URL}.svg", params={"direction": "up"}), 422, "request-invalid")
+    problem(
+        client.get(f"{URL}.svg", params={"direction": "up"}), 422, "request-invalid"
+    )
     problem(client.get(f"{URL}.svg", params={"size": 5}), 422, "request-invalid")
     problem(client.get(f"{URL}.gif"), 422, "request-invalid")
 

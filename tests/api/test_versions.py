@@ -5,7 +5,9 @@ from tests.api.helpers import DIAGRAM, create, problem
 
 def edit_title(client, etag, title):
     response = client.put(
-        "/api/v1/diagrams/cx", json={**DIAGRAM, "title": title}, headers={"If-Match": etag}
+        "/api/v1/diagrams/cx",
+        json={**DIAGRAM, "title": title},
+        headers={"If-Match": etag},
     )
     assert response.status_code == 200, response.text
     return response.headers["ETag"]
@@ -28,7 +30,12 @@ def test_list_get_and_diff(client):
         "to_version": 2,
         "summary": "changed title",
         "changes": [
-            {"op": "changed", "path": "title", "before": "Customer experience", "after": "Second"}
+            {
+                "op": "changed",
+                "path": "title",
+                "before": "Customer experience",
+                "after": "Second",
+            }
         ],
     }
 
@@ -41,9 +48,13 @@ def test_missing_version_is_404(client):
 def test_restore_saves_the_old_document_as_a_new_version(client):
     etag = create(client)
     etag = edit_title(client, etag, "Second")
-    response = client.post("/api/v1/diagrams/cx/versions/1/restore", headers={"If-Match": etag})
+    response = client.post(
+        "/api/v1/diagrams/cx/versions/1/restore", headers={"If-Match": etag}
+    )
     assert response.status_code == 200, response.text
     assert response.json()["title"] == "Customer experience"
     assert response.headers["ETag"] == '"cx.v3"'
-    summaries = [v["summary"] for v in client.get("/api/v1/diagrams/cx/versions").json()]
+    summaries = [
+        v["summary"] for v in client.get("/api/v1/diagrams/cx/versions").json()
+    ]
     assert summaries[-1] == "restored version 1"
