@@ -21,7 +21,9 @@ PG_URL = os.environ.get("FISHBONE_TEST_POSTGRES_URL")
 def _postgres_url() -> Iterator[str]:
     """A fresh database per test on the throwaway server."""
     if not PG_URL:
-        pytest.skip("FISHBONE_TEST_POSTGRES_URL is not set (scripts/with-postgres.sh sets it)")
+        pytest.skip(
+            "FISHBONE_TEST_POSTGRES_URL is not set (scripts/with-postgres.sh sets it)"
+        )
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -64,8 +66,15 @@ def diagram(title: str = "") -> Diagram:
 
 def row(ext_id: str, text: str = "refund", **fields) -> RecordRow:
     base = RecordRow(
-        ext_id=ext_id, text=text, score=None, date=None, channel=None, segment=None,
-        tags=[], causes=[], ratings=None,
+        ext_id=ext_id,
+        text=text,
+        score=None,
+        date=None,
+        channel=None,
+        segment=None,
+        tags=[],
+        causes=[],
+        ratings=None,
     )
     return RecordRow(**{**base, **fields})  # type: ignore[typeddict-item]
 
@@ -161,7 +170,14 @@ def test_load_table_with_filters(store):
     store.ingest(
         "s",
         [
-            row("1", date="2025-01-01", channel="web", segment="x", score=3.0, tags=["t"]),
+            row(
+                "1",
+                date="2025-01-01",
+                channel="web",
+                segment="x",
+                score=3.0,
+                tags=["t"],
+            ),
             row("2", date="2025-02-01", channel="email", segment="x"),
             row("3", date=None, channel="web", segment="y"),
         ],
@@ -188,8 +204,12 @@ def test_matches_are_current_until_signals_or_revision_change(store):
 
 def test_ranking_cache(store):
     assert store.cached_ranking("k") is None
-    store.save_ranking("k", '{"rows": []}', diagram_id="cx", dataset_id="s", method="pareto")
-    store.save_ranking("k", '{"rows": [1]}', diagram_id="cx", dataset_id="s", method="pareto")
+    store.save_ranking(
+        "k", '{"rows": []}', diagram_id="cx", dataset_id="s", method="pareto"
+    )
+    store.save_ranking(
+        "k", '{"rows": [1]}', diagram_id="cx", dataset_id="s", method="pareto"
+    )
     assert store.cached_ranking("k") == '{"rows": [1]}'
 
 
@@ -208,7 +228,8 @@ def test_delete_dataset_removes_its_records(store):
 def test_keys_hashed_scoped_revocable(store):
     assert not store.has_active_keys()
     key, token = store.create_key(name="nightly", scopes=["ingest"], actor="admin")
-    assert token.startswith("fb_") and key.prefix == token[:10]
+    assert token.startswith("fb_")
+    assert key.prefix == token[:10]
     assert store.has_active_keys()
     assert store.authenticate(token) == key
     assert store.authenticate(token + "x") is None
