@@ -170,7 +170,7 @@ def _record(
     rejected: list[tuple[int, str]],
     strict: bool,
 ) -> None:
-    report.rows_read += len(batch.rows) + len(batch.rejected)
+    report.rows_read += len(batch.lines) + len(batch.rejected)
     if rejected and strict:
         line, reason = rejected[0]
         raise FeedbackError(

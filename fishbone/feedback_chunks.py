@@ -43,10 +43,13 @@ Reasons = dict[int, str]
 class _Columns:
     """Column ``i`` of a batch's rows, extracted only when asked for."""
 
-    def __init__(self, rows: list[list[Any]]) -> None:
+    def __init__(self, rows: list[list[Any]], *, direct: bool = False) -> None:
         self.rows = rows
+        self.direct = direct
 
     def __getitem__(self, i: int) -> list[Any]:
+        if self.direct:  # ``rows`` already holds columns
+            return self.rows[i]
         return list(map(itemgetter(i), self.rows))
 
 
@@ -89,6 +92,15 @@ class Converter:
         Raises:
             FeedbackError: for a problem of the whole file (an ambiguous date).
         """
+        if batch.columns is not None:  # the CSV fast path: already split and checked
+            table, row_reasons = self._columns(
+                _Columns(batch.columns, direct=True), batch.lines
+            )
+            rejected = sorted((batch.lines[k], r) for k, r in row_reasons.items())
+            if row_reasons:
+                keep = sorted(set(range(len(batch.lines))) - row_reasons.keys())
+                table = take_rows(table, keep)
+            return table, rejected
         reasons: Reasons = {}
         width = len(batch.header)
         if set(map(len, batch.rows)) - {width}:

@@ -511,3 +511,36 @@ def test_chunks_and_progress(tmp_path: Path) -> None:
     size = p.stat().st_size
     assert calls
     assert calls[-1] == (size, size)
+
+
+# -- the CSV fast path agrees with the csv module ------------------------------------
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_fast_path_matches_csv_module(tmp_path: Path, ending: str) -> None:
+    import csv
+    import io
+
+    rows = [["id", "text", "score"]]
+    rng = np.random.default_rng(0)
+    pieces = ["plain", "with, comma", 'say "hi"', "multi\nline", "", "é ü", "=1+2"]
+    for i in range(300):
+        rows.append([f"r{i}", str(rng.choice(pieces)), str(rng.integers(0, 11))])
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=ending).writerows(rows)
+    p = write(tmp_path, "f.csv", buf.getvalue())
+    result = read_feedback(p, scale="nps")
+    assert result.table.texts == [r[1] for r in rows[1:]]
+    assert result.table.ids == [r[0] for r in rows[1:]]
+    chunked = [t.texts for t in iter_feedback_chunks(p, chunk_size=7, scale="nps")]
+    assert [x for c in chunked for x in c] == [r[1] for r in rows[1:]]
+
+
+def test_fast_path_line_numbers_and_field_counts(tmp_path: Path) -> None:
+    text = 'text,score\na,1\n"b, quoted",2\nc,3,extra\n"d ""q""",x\n\ne,5\n'
+    result = read_feedback(write(tmp_path, "f.csv", text), scale="csat")
+    assert result.table.texts == ["a", "b, quoted", "e"]
+    assert [(r.line, r.reason.split(";")[0]) for r in result.report.rejected] == [
+        (4, "row has 3 fields but the header has 2"),
+        (5, "score 'x' is not a number"),
+    ]
