@@ -18,22 +18,194 @@ from pathlib import Path
 
 from fishbone.model import Category, Cause, Diagram, Effect
 
-NOUNS = """refund queue app login delivery price policy training stock billing outage
-email handoff menu signage parking noise cleanliness tone empathy ownership knowledge
-escalation shift rota invoice password checkout basket voucher discount courier parcel
-tracking warranty repair install manual upgrade contract renewal cancellation fee charge
-overdraft statement branch cashier kiosk website search filter review rating callback
-chat hold transfer agent manager supervisor receipt exchange return label packaging size
-fit colour fabric battery charger screen update notification reminder appointment booking
-schedule slot reservation table waiter bill tip portion dessert coffee breakfast lunch
-dinner room bed shower towel lift stairs entrance door window light heating aircon wifi
-signal coverage roaming tariff bundle upgrade handset sim porting engineer visit survey
-form""".split()
-MODS = """slow late wrong broken missing rude long confusing hidden extra expensive
-cold dirty noisy unclear failed double early""".split()
-FILLER = """the a was very and but not my our it is of to really again today service
-experience overall team staff they we were had have this that with for on at so just
-still never always quite good great bad poor okay fine lovely terrible excellent""".split()
+NOUNS = [
+    "refund",
+    "queue",
+    "app",
+    "login",
+    "delivery",
+    "price",
+    "policy",
+    "training",
+    "stock",
+    "billing",
+    "outage",
+    "email",
+    "handoff",
+    "menu",
+    "signage",
+    "parking",
+    "noise",
+    "cleanliness",
+    "tone",
+    "empathy",
+    "ownership",
+    "knowledge",
+    "escalation",
+    "shift",
+    "rota",
+    "invoice",
+    "password",
+    "checkout",
+    "basket",
+    "voucher",
+    "discount",
+    "courier",
+    "parcel",
+    "tracking",
+    "warranty",
+    "repair",
+    "install",
+    "manual",
+    "upgrade",
+    "contract",
+    "renewal",
+    "cancellation",
+    "fee",
+    "charge",
+    "overdraft",
+    "statement",
+    "branch",
+    "cashier",
+    "kiosk",
+    "website",
+    "search",
+    "filter",
+    "review",
+    "rating",
+    "callback",
+    "chat",
+    "hold",
+    "transfer",
+    "agent",
+    "manager",
+    "supervisor",
+    "receipt",
+    "exchange",
+    "return",
+    "label",
+    "packaging",
+    "size",
+    "fit",
+    "colour",
+    "fabric",
+    "battery",
+    "charger",
+    "screen",
+    "update",
+    "notification",
+    "reminder",
+    "appointment",
+    "booking",
+    "schedule",
+    "slot",
+    "reservation",
+    "table",
+    "waiter",
+    "bill",
+    "tip",
+    "portion",
+    "dessert",
+    "coffee",
+    "breakfast",
+    "lunch",
+    "dinner",
+    "room",
+    "bed",
+    "shower",
+    "towel",
+    "lift",
+    "stairs",
+    "entrance",
+    "door",
+    "window",
+    "light",
+    "heating",
+    "aircon",
+    "wifi",
+    "signal",
+    "coverage",
+    "roaming",
+    "tariff",
+    "bundle",
+    "upgrade",
+    "handset",
+    "sim",
+    "porting",
+    "engineer",
+    "visit",
+    "survey",
+    "form",
+]
+MODS = [
+    "slow",
+    "late",
+    "wrong",
+    "broken",
+    "missing",
+    "rude",
+    "long",
+    "confusing",
+    "hidden",
+    "extra",
+    "expensive",
+    "cold",
+    "dirty",
+    "noisy",
+    "unclear",
+    "failed",
+    "double",
+    "early",
+]
+FILLER = [
+    "the",
+    "a",
+    "was",
+    "very",
+    "and",
+    "but",
+    "not",
+    "my",
+    "our",
+    "it",
+    "is",
+    "of",
+    "to",
+    "really",
+    "again",
+    "today",
+    "service",
+    "experience",
+    "overall",
+    "team",
+    "staff",
+    "they",
+    "we",
+    "were",
+    "had",
+    "have",
+    "this",
+    "that",
+    "with",
+    "for",
+    "on",
+    "at",
+    "so",
+    "just",
+    "still",
+    "never",
+    "always",
+    "quite",
+    "good",
+    "great",
+    "bad",
+    "poor",
+    "okay",
+    "fine",
+    "lovely",
+    "terrible",
+    "excellent",
+]
 CHANNELS = ["email", "web", "app", "phone", "store", "chat"]
 SEGMENTS = ["consumer", "smb", "enterprise", "public"]
 TAGS = ["", "", "", "", "", "", "", "", "urgent", "vip", "follow-up"]
@@ -42,7 +214,10 @@ TAGS = ["", "", "", "", "", "", "", "", "urgent", "vip", "follow-up"]
 def diagram(seed: int = 0) -> Diagram:
     """Return 10 categories x 30 causes, each with 3 distinct signals."""
     rng = random.Random(seed)
-    phrases = sorted({f"{m} {n}" for m in MODS for n in NOUNS} | {f"{n} {o}" for n in NOUNS for o in ("issue", "problem", "delay")})
+    phrases = sorted(
+        {f"{m} {n}" for m in MODS for n in NOUNS}
+        | {f"{n} {o}" for n in NOUNS for o in ("issue", "problem", "delay")}
+    )
     rng.shuffle(phrases)
     cats = [Category(id=f"k{i}", label=f"Category {i}") for i in range(10)]
     causes = [
@@ -54,7 +229,13 @@ def diagram(seed: int = 0) -> Diagram:
         )
         for i in range(300)
     ]
-    return Diagram(id="bench-300", title="300 causes", effect=Effect(label="Superior customer experience", kind="goal"), categories=cats, causes=causes)
+    return Diagram(
+        id="bench-300",
+        title="300 causes",
+        effect=Effect(label="Superior customer experience", kind="goal"),
+        categories=cats,
+        causes=causes,
+    )
 
 
 def _comment(rng: random.Random, signals: list[str]) -> str:
@@ -82,7 +263,17 @@ def write_csv(path: Path, rows: int, d: Diagram, seed: int = 0) -> None:
         w = csv.writer(f)
         w.writerow(["id", "date", "channel", "segment", "nps", "comment", "tags"])
         for i in range(rows):
-            w.writerow([f"r{i:07d}", rng.choice(dates), rng.choice(CHANNELS), rng.choice(SEGMENTS), rng.randint(0, 10), _comment(rng, signals), rng.choice(TAGS)])
+            w.writerow(
+                [
+                    f"r{i:07d}",
+                    rng.choice(dates),
+                    rng.choice(CHANNELS),
+                    rng.choice(SEGMENTS),
+                    rng.randint(0, 10),
+                    _comment(rng, signals),
+                    rng.choice(TAGS),
+                ]
+            )
 
 
 def main() -> None:
@@ -92,10 +283,14 @@ def main() -> None:
     a = p.parse_args()
     a.out.mkdir(parents=True, exist_ok=True)
     d = diagram()
-    (a.out / "diagram_300.json").write_text(d.model_dump_json(by_alias=True, indent=1), encoding="utf-8")
+    (a.out / "diagram_300.json").write_text(
+        d.model_dump_json(by_alias=True, indent=1), encoding="utf-8"
+    )
     csv_path = a.out / f"feedback_{a.rows}.csv"
     write_csv(csv_path, a.rows, d)
-    print(f"wrote {csv_path} ({csv_path.stat().st_size / 1e6:.0f} MB) and {a.out / 'diagram_300.json'}")
+    print(
+        f"wrote {csv_path} ({csv_path.stat().st_size / 1e6:.0f} MB) and {a.out / 'diagram_300.json'}"
+    )
 
 
 if __name__ == "__main__":

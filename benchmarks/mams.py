@@ -32,40 +32,150 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mams_acsa"
 
 SIGNALS: dict[str, list[str]] = {
     "food": [
-        "food", "dinner", "lunch", "brunch", "breakfast", "drink", "dish", "meal",
-        "appetizer", "entree", "dessert", "salad", "wine", "pizza", "sushi", "steak",
-        "burger", "pasta", "chicken", "fish", "soup", "cocktail", "beer", "bread",
-        "taste", "tasty", "delicious", "flavor", "fries", "sandwich", "cooked",
+        "food",
+        "dinner",
+        "lunch",
+        "brunch",
+        "breakfast",
+        "drink",
+        "dish",
+        "meal",
+        "appetizer",
+        "entree",
+        "dessert",
+        "salad",
+        "wine",
+        "pizza",
+        "sushi",
+        "steak",
+        "burger",
+        "pasta",
+        "chicken",
+        "fish",
+        "soup",
+        "cocktail",
+        "beer",
+        "bread",
+        "taste",
+        "tasty",
+        "delicious",
+        "flavor",
+        "fries",
+        "sandwich",
+        "cooked",
     ],
     "service": [
-        "service", "slow", "wait", "prompt", "promptly", "attentive", "delivery",
-        "served", "quick", "fast", "forgot", "took forever",
+        "service",
+        "slow",
+        "wait",
+        "prompt",
+        "promptly",
+        "attentive",
+        "delivery",
+        "served",
+        "quick",
+        "fast",
+        "forgot",
+        "took forever",
     ],
     "staff": [
-        "waiter", "waitress", "staff", "manager", "server", "hostess", "host", "owner",
-        "waitstaff", "wait staff", "bartender", "chef", "busboy", "employee", "rude",
+        "waiter",
+        "waitress",
+        "staff",
+        "manager",
+        "server",
+        "hostess",
+        "host",
+        "owner",
+        "waitstaff",
+        "wait staff",
+        "bartender",
+        "chef",
+        "busboy",
+        "employee",
+        "rude",
         "friendly",
     ],
     "price": [
-        "price", "bill", "cost", "expensive", "cheap", "pay", "paid", "money", "worth",
-        "reasonable", "overpriced", "affordable", "value", "charge", "tip", "dollar",
+        "price",
+        "bill",
+        "cost",
+        "expensive",
+        "cheap",
+        "pay",
+        "paid",
+        "money",
+        "worth",
+        "reasonable",
+        "overpriced",
+        "affordable",
+        "value",
+        "charge",
+        "tip",
+        "dollar",
     ],
     "ambience": [
-        "atmosphere", "decor", "ambience", "ambiance", "music", "noise", "noisy", "loud",
-        "relaxing", "romantic", "lighting", "vibe", "cozy",
+        "atmosphere",
+        "decor",
+        "ambience",
+        "ambiance",
+        "music",
+        "noise",
+        "noisy",
+        "loud",
+        "relaxing",
+        "romantic",
+        "lighting",
+        "vibe",
+        "cozy",
     ],
     "menu": [
-        "menu", "item", "choice", "selection", "options", "special", "vegetarian",
+        "menu",
+        "item",
+        "choice",
+        "selection",
+        "options",
+        "special",
+        "vegetarian",
         "variety",
     ],
     "place": [
-        "bar", "space", "room", "area", "lounge", "place", "kitchen", "seating",
-        "ceiling", "window", "counter", "booth", "patio", "outdoor", "bathroom",
-        "location", "neighborhood", "restaurant",
+        "bar",
+        "space",
+        "room",
+        "area",
+        "lounge",
+        "place",
+        "kitchen",
+        "seating",
+        "ceiling",
+        "window",
+        "counter",
+        "booth",
+        "patio",
+        "outdoor",
+        "bathroom",
+        "location",
+        "neighborhood",
+        "restaurant",
     ],
     "miscellaneous": [
-        "reservation", "portion", "scene", "spot", "table", "plate", "glass", "chair",
-        "tiny", "small", "size", "line", "family", "crowd", "seated", "arrived",
+        "reservation",
+        "portion",
+        "scene",
+        "spot",
+        "table",
+        "plate",
+        "glass",
+        "chair",
+        "tiny",
+        "small",
+        "size",
+        "line",
+        "family",
+        "crowd",
+        "seated",
+        "arrived",
     ],
 }
 
@@ -73,7 +183,10 @@ SIGNALS: dict[str, list[str]] = {
 def load(path: Path) -> list[tuple[str, set[str]]]:
     root = ET.parse(path).getroot()
     return [
-        (s.findtext("text") or "", {a.get("category", "") for a in s.iter("aspectCategory")})
+        (
+            s.findtext("text") or "",
+            {a.get("category", "") for a in s.iter("aspectCategory")},
+        )
         for s in root.iter("sentence")
     ]
 
@@ -85,7 +198,12 @@ def diagram(with_signals: bool) -> Diagram:
         effect=Effect(label="A great restaurant visit", kind="goal"),
         categories=[Category(id="aspects", label="Aspects")],
         causes=[
-            Cause(id=c, label=c.title(), category="aspects", signals=s if with_signals else [])
+            Cause(
+                id=c,
+                label=c.title(),
+                category="aspects",
+                signals=s if with_signals else [],
+            )
             for c, s in SIGNALS.items()
         ],
     )
@@ -95,11 +213,20 @@ def scores(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
     tp, fp, fn = (y & p).sum(0), (~y & p).sum(0), (y & ~p).sum(0)
     prec = np.divide(tp, tp + fp, out=np.zeros(len(tp)), where=(tp + fp) > 0)
     rec = np.divide(tp, tp + fn, out=np.zeros(len(tp)), where=(tp + fn) > 0)
-    f1 = np.divide(2 * prec * rec, prec + rec, out=np.zeros(len(tp)), where=(prec + rec) > 0)
-    mp, mr = tp.sum() / max(tp.sum() + fp.sum(), 1), tp.sum() / max(tp.sum() + fn.sum(), 1)
+    f1 = np.divide(
+        2 * prec * rec, prec + rec, out=np.zeros(len(tp)), where=(prec + rec) > 0
+    )
+    mp, mr = (
+        tp.sum() / max(tp.sum() + fp.sum(), 1),
+        tp.sum() / max(tp.sum() + fn.sum(), 1),
+    )
     return {
-        "micro_p": mp, "micro_r": mr, "micro_f1": 2 * mp * mr / (mp + mr) if mp + mr else 0.0,
-        "macro_p": prec.mean(), "macro_r": rec.mean(), "macro_f1": f1.mean(),
+        "micro_p": mp,
+        "micro_r": mr,
+        "micro_f1": 2 * mp * mr / (mp + mr) if mp + mr else 0.0,
+        "macro_p": prec.mean(),
+        "macro_r": rec.mean(),
+        "macro_f1": f1.mean(),
     }
 
 
@@ -107,7 +234,9 @@ def truth(rows: list[tuple[str, set[str]]]) -> np.ndarray:
     return np.array([[c in cats for c in SIGNALS] for _, cats in rows], bool)
 
 
-def evaluate(name: str, predicted: np.ndarray, y: np.ndarray, seconds: float) -> dict[str, object]:
+def evaluate(
+    name: str, predicted: np.ndarray, y: np.ndarray, seconds: float
+) -> dict[str, object]:
     s = scores(y, predicted)
     rho = spearmanr(predicted.sum(0), y.sum(0)).statistic
     return {"method": name, **s, "spearman": rho, "seconds": seconds}
@@ -118,18 +247,36 @@ def run(data: Path) -> list[dict[str, object]]:
     y = truth(test)
     results = []
     t0 = time.perf_counter()
-    signals = match(diagram(True), FeedbackTable.from_rows([{"text": t} for t, _ in test]))
-    results.append(evaluate("signals only", signals.matrix.toarray().astype(bool), y, time.perf_counter() - t0))
-    rows = [{"text": t, "causes": sorted(c)} for t, c in train] + [{"text": t} for t, _ in test]
+    signals = match(
+        diagram(True), FeedbackTable.from_rows([{"text": t} for t, _ in test])
+    )
+    results.append(
+        evaluate(
+            "signals only",
+            signals.matrix.toarray().astype(bool),
+            y,
+            time.perf_counter() - t0,
+        )
+    )
+    rows = [{"text": t, "causes": sorted(c)} for t, c in train] + [
+        {"text": t} for t, _ in test
+    ]
     table = FeedbackTable.from_rows(rows)
     for name, with_signals in (("learned only", False), ("signals + learned", True)):
         t0 = time.perf_counter()
         report = match_report(diagram(with_signals), table, learned=True, threshold=0.5)
-        predicted = report.mentions.matrix.toarray()[len(train):].astype(bool)
+        predicted = report.mentions.matrix.toarray()[len(train) :].astype(bool)
         result = evaluate(name, predicted, y, time.perf_counter() - t0)
         result["cv_on_train"] = str(report.quality)
         results.append(result)
-    results.append({"method": "(test set)", "sentences": len(test), "labels": int(y.sum()), "true counts": dict(zip(SIGNALS, y.sum(0).tolist(), strict=True))})
+    results.append(
+        {
+            "method": "(test set)",
+            "sentences": len(test),
+            "labels": int(y.sum()),
+            "true counts": dict(zip(SIGNALS, y.sum(0).tolist(), strict=True)),
+        }
+    )
     return results
 
 
@@ -137,7 +284,9 @@ def main() -> None:
     p = argparse.ArgumentParser(description="MAMS-ACSA matching quality")
     p.add_argument("--data", type=Path, default=DATA)
     a = p.parse_args()
-    print("| method | micro P | micro R | micro F1 | macro P | macro R | macro F1 | Spearman (Pareto) | time |")
+    print(
+        "| method | micro P | micro R | micro F1 | macro P | macro R | macro F1 | Spearman (Pareto) | time |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for r in run(a.data):
         if "micro_f1" not in r:
