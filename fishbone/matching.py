@@ -56,14 +56,15 @@ from scipy import sparse
 from fishbone.exceptions import FeedbackError
 from fishbone.model import Diagram
 from fishbone.records import FeedbackTable, Mentions
-from fishbone.textnorm import SEPARATOR, normalise, normalise_joined, variants
+from fishbone.textnorm import MAX_GAP, SEPARATOR, normalise, normalise_joined, variants
 
 __all__ = ["MatchReport", "SignalMatcher", "match", "match_report"]
 
 CHUNK: Final = 32_768
 """Records normalised and scanned together (bounded memory, one C pass each)."""
-MAX_VARIANTS: Final = 512
-"""At most this many inflected forms of one multi-word signal are searched for."""
+MAX_VARIANTS: Final = 4096
+"""At most this many forms (inflections x gaps) of one multi-word signal are searched for."""
+_GAPS: Final = tuple(" " * k for k in range(1, MAX_GAP + 1))
 
 Learned = bool | Literal["auto"]
 IntArray = npt.NDArray[np.int64]
@@ -118,7 +119,7 @@ class SignalMatcher:
         return _unique_pairs(rows, cols, len(self.cause_ids))
 
     def _find_chunk(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
-        text = normalise_joined(texts)
+        text = normalise_joined(texts, collapse=False)
         hits = np.fromiter(
             itertools.chain.from_iterable(self._automaton.iter(text)), np.int64
         ).reshape(-1, 2)
@@ -132,11 +133,18 @@ class SignalMatcher:
 
 
 def _patterns(phrase: str) -> list[str]:
-    """Return the space-padded inflected forms of ``phrase`` (at most MAX_VARIANTS)."""
+    """Return the space-padded inflected forms of ``phrase``, words 1 to MAX_GAP spaces apart."""
     words = normalise(phrase).split()
+    if not words:
+        return []
     forms = [sorted(variants(w)) for w in words]
-    product = itertools.islice(itertools.product(*forms), MAX_VARIANTS)
-    return [f" {' '.join(p)} " for p in product] if words else []
+    gaps = list(itertools.product(_GAPS, repeat=len(words) - 1))
+    found = (
+        " " + "".join(w + g for w, g in zip(combo, (*gap, " "), strict=True))
+        for combo in itertools.product(*forms)
+        for gap in gaps
+    )
+    return list(itertools.islice(found, MAX_VARIANTS))
 
 
 def _separators(text: str) -> IntArray:

@@ -29,11 +29,13 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Final
 
-__all__ = ["SEPARATOR", "normalise", "normalise_joined", "stem", "variants"]
+__all__ = ["MAX_GAP", "SEPARATOR", "normalise", "normalise_joined", "stem", "variants"]
 
 SEPARATOR: Final = "\n"
 """Marks the end of each record in :func:`normalise_joined` output; never inside a record."""
 
+MAX_GAP: Final = 3
+"""Without collapsing, words of a phrase match when 1 to MAX_GAP spaces apart ("wait... time")."""
 _RAW_SEP: Final = "\x00"
 _VOWELS: Final = frozenset("aeiouy")
 _NO_DOUBLE: Final = frozenset("aeiouywx")
@@ -52,10 +54,9 @@ def _ascii_table() -> bytes:
 _ASCII: Final = _ascii_table()
 _COMBINING: Final = re.compile(r"[\u0300-\u036f]+")
 _NON_WORD: Final = re.compile(r"(?:[^\w\n]|_)+")
-_SPACES: Final = re.compile(r"  +")
 
 
-def normalise_joined(texts: Sequence[str]) -> str:
+def normalise_joined(texts: Sequence[str], *, collapse: bool = True) -> str:
     r"""Normalise many texts into one string: each record framed as ``" words \\n"``.
 
     Every record starts after a space and ends with ``" " + SEPARATOR``, so a phrase
@@ -64,6 +65,9 @@ def normalise_joined(texts: Sequence[str]) -> str:
 
     Args:
         texts: the comments, any length.
+        collapse: fold runs of spaces to one. The matcher passes False for speed
+            (an ASCII chunk is then a single ``bytes.translate``) and searches for
+            phrases whose words are up to :data:`MAX_GAP` spaces apart instead.
 
     Returns:
         The normalised text of all records.
@@ -78,12 +82,12 @@ def normalise_joined(texts: Sequence[str]) -> str:
     raw = f" {raw} \x00"
     if raw.isascii():
         folded = raw.encode("ascii").translate(_ASCII)
-        while b"  " in folded:  # a few C passes beat a regex here
+        while collapse and b"  " in folded:  # a few C passes beat a regex here
             folded = folded.replace(b"  ", b" ")
         return folded.decode("ascii")
     text = unicodedata.normalize("NFKD", raw.replace(SEPARATOR, " ")).casefold()
     text = _COMBINING.sub("", text).replace(_RAW_SEP, SEPARATOR)
-    return _SPACES.sub(" ", _NON_WORD.sub(" ", text))
+    return _NON_WORD.sub(" ", text)  # one space per run of non-word characters
 
 
 def normalise(text: str) -> str:
