@@ -26,7 +26,7 @@ __all__ = ["TestClient"]
 @pytest.fixture(scope="session")
 def migrated_db(tmp_path_factory) -> Path:
     """A migrated, empty SQLite file, copied for each test (migrating once is faster)."""
-    path = tmp_path_factory.mktemp("template") / "fishbone.db"
+    path: Path = tmp_path_factory.mktemp("template") / "fishbone.db"
     Store(f"sqlite:///{path}").close()
     return path
 

@@ -55,7 +55,7 @@ def ranked(client):
 @pytest.fixture
 def match_calls(monkeypatch):
     calls = []
-    real = analysis.match
+    real = analysis.match  # type: ignore[attr-defined]
 
     def spy(diagram, table, **kw):
         calls.append(len(table))
