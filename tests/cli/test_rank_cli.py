@@ -207,3 +207,22 @@ def test_rows_to_csv_flattens_intervals_and_lists():
         "cause,share_lo,share_hi,impact_lo,impact_hi,quotes",
         "a,0.1,0.2,,,x | y",
     ]
+
+
+def test_rank_reports_skipped_rows(files, tmp_path):
+    diagram, _ = files
+    feedback = tmp_path / "bad.csv"
+    feedback.write_text("comment,nps\nslow refund,3\nrefund,x\n", encoding="utf-8")
+    result = invoke("rank", diagram, "-f", feedback, "--format", "json")
+    assert "1 rows skipped" in result.stderr
+    assert "line 3" in result.stderr
+    assert json.loads(result.stdout)[0]["n"] == 1
+
+
+def test_rank_table_to_file(files, tmp_path):
+    diagram, feedback = files
+    out = tmp_path / "ranking.txt"
+    invoke("rank", diagram, "-f", feedback, "-m", "drivers", "-o", out)
+    text = out.read_text(encoding="utf-8")
+    assert "importance" in text
+    assert "method drivers" in text

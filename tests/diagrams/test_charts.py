@@ -184,3 +184,14 @@ def test_real_graphviz(fmt):
         assert (
             sum(1 for g in nodes if g.findtext(f"{SVG}title", "").startswith("b")) == 3
         )
+
+
+def test_long_labels_are_cut_to_three_lines():
+    g = pareto_geometry([{"cause": "a", "label": "word " * 40, "share": 0.5}])
+    assert len(g.bars[0].lines) == 3
+    assert g.bars[0].lines[-1].endswith("\u2026")
+
+
+def test_dot_counts_hidden_bars():
+    rows = [{"cause": str(i), "share": 0.01 * (20 - i)} for i in range(8)]
+    assert "+3 more causes not shown" in pareto_dot(rows, top=5)

@@ -208,3 +208,20 @@ def test_unnormalised_values_are_r2_parts(swiss):
     X, y = swiss
     parts = relative_importance(X, y, normalize=False)
     assert parts.sum() == pytest.approx(0.7067, abs=1e-4)
+
+
+def test_exactly_singular_predictors_fall_back_to_least_squares():
+    R = np.array([[1.0, 1.0], [1.0, 1.0]])
+    r = np.array([0.5, 0.5])
+    assert lmg(R, r).tolist() == pytest.approx([0.125, 0.125])
+    assert group_lmg(R, r, [0, 0]).tolist() == pytest.approx([0.125, 0.125])
+
+
+def test_no_predictors():
+    assert lmg(np.zeros((0, 0)), np.zeros(0)).tolist() == []
+
+
+def test_too_many_groups():
+    p = MAX_EXACT + 1
+    with pytest.raises(FeedbackError, match="groups is too costly"):
+        group_lmg(np.eye(p), np.full(p, 0.1), list(range(p)))

@@ -526,3 +526,33 @@ class TestEdges:
     def test_diagram_without_causes(self):
         d = Diagram(id="d", effect=Effect(label="E"))
         assert rank(d, table(), mentions=Mentions.from_sets([], [set()] * 10)) == []
+
+
+class TestOptionErrors:
+    def test_unknown_drivers_method_and_inputs(self, diagram):
+        t = table(TestImpact.SCORES)
+        with pytest.raises(FeedbackError, match="unknown drivers method 'best'"):
+            rank(diagram, t, method="drivers", mentions=mentions(SETS), drivers="best")  # type: ignore[arg-type]
+        with pytest.raises(FeedbackError, match="unknown drivers inputs 'tea'"):
+            rank(diagram, t, method="drivers", mentions=mentions(SETS), inputs="tea")  # type: ignore[arg-type]
+
+    def test_exact_lmg_refused_when_too_costly(self):
+        cats = [Category(id=f"k{i}", label="K") for i in range(16)]
+        causes = [Cause(id=f"c{j}", label="C", category=f"k{j}") for j in range(16)]
+        d = Diagram(id="d", effect=Effect(label="E"), categories=cats, causes=causes)
+        m = Mentions.from_sets(
+            [c.id for c in causes], [{f"c{i % 16}"} for i in range(40)]
+        )
+        t = table(list(range(10)) * 4, n=40)
+        with pytest.raises(
+            FeedbackError, match="exact LMG over 16 causes in 16 categories"
+        ):
+            rank(d, t, method="drivers", mentions=m, drivers="lmg")
+        assert (
+            rank(d, t, method="drivers", mentions=m)[0].importance_method == "weights"
+        )
+
+    def test_mentions_with_a_cause_twice(self, diagram):
+        m = Mentions.from_sets(["app", "app"], [set()] * 10)
+        with pytest.raises(FeedbackError, match="two columns"):
+            rank(diagram, table(), mentions=m)

@@ -212,3 +212,29 @@ def test_trend_needs_both_periods(diagram):
             FeedbackTable.from_rows([{}]),
             mentions=Mentions.from_sets(["a"], [set()]),
         )
+
+
+def test_score_levels_many_whole_numbers_are_binned():
+    scores = np.arange(0.0, 101.0)
+    idx, levels = score_levels(scores)
+    assert levels.shape[0] <= 64
+    assert np.bincount(idx, weights=scores).sum() == pytest.approx(scores.sum())
+
+
+def test_trend_matches_when_mentions_are_not_given():
+    d = Diagram(
+        id="d",
+        effect=Effect(label="E"),
+        categories=[Category(id="p", label="P")],
+        causes=[Cause(id="r", label="Refunds", category="p", signals=["refund"])],
+    )
+    rows = [{"date": "2024-01-01", "text": "ok"}] * 5 + [
+        {"date": "2024-03-01", "text": "refund"}
+    ] * 5
+    (tr,) = fishbone.trend(d, FeedbackTable.from_rows(rows), since="2024-02-01")
+    assert (tr.n_before, tr.n_now) == (0, 5)
+
+
+def test_score_levels_keeps_few_fractional_values():
+    idx, levels = score_levels(np.array([0.5, 1.5, 0.5]))
+    assert (idx.tolist(), levels.tolist()) == ([0, 1, 0], [0.5, 1.5])
