@@ -34,7 +34,7 @@ __all__ = ["MAX_GAP", "SEPARATOR", "normalise", "normalise_joined", "stem", "var
 SEPARATOR: Final = "\n"
 """Marks the end of each record in :func:`normalise_joined` output; never inside a record."""
 
-MAX_GAP: Final = 3
+MAX_GAP: Final = 4
 """Without collapsing, words of a phrase match when 1 to MAX_GAP spaces apart ("wait... time")."""
 _RAW_SEP: Final = "\x00"
 _VOWELS: Final = frozenset("aeiouy")
