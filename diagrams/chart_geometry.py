@@ -83,15 +83,32 @@ class ParetoGeometry:
     hidden: int
 
     def x(self, i: int) -> float:
-        """Return the centre x of bar ``i``."""
+        """Return the centre x of bar ``i``.
+
+        Examples:
+            >>> pareto_geometry([]).x(0) == LEFT + SLOT / 2
+            True
+        """
         return LEFT + SLOT * (i + 0.5)
 
     def y_share(self, share: float) -> float:
-        """Return the y of a share on the left axis."""
+        """Return the y of a share on the left axis.
+
+        Examples:
+            >>> g = pareto_geometry([{"cause": "a", "share": 0.2}])
+            >>> g.y_share(g.share_max) == TOP, g.y_share(0) == g.bottom
+            (True, True)
+        """
         return TOP + PLOT_H * (1 - min(share, self.share_max) / self.share_max)
 
     def y_cumulative(self, value: float) -> float:
-        """Return the y of a cumulative share on the right axis (0-100 %)."""
+        """Return the y of a cumulative share on the right axis (0-100 %).
+
+        Examples:
+            >>> g = pareto_geometry([])
+            >>> g.y_cumulative(1.0) == TOP, g.y_cumulative(2.0) == TOP
+            (True, True)
+        """
         return TOP + PLOT_H * (1 - min(max(value, 0.0), 1.0))
 
     @property
@@ -202,7 +219,12 @@ def _step(top: float) -> float:
 
 
 def ticks(g: ParetoGeometry) -> list[float]:
-    """Return the share ticks of the left axis: round steps from 0 to the top."""
+    """Return the share ticks of the left axis: round steps from 0 to the top.
+
+    Examples:
+        >>> ticks(pareto_geometry([{"cause": "a", "share": 0.42}]))
+        [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
+    """
     step = _step(g.share_max)
     count = round(g.share_max / step)
     return [round(step * k, 10) for k in range(count + 1)]

@@ -128,7 +128,15 @@ class RankedCause:
     r2: float | None = None
 
     def as_row(self) -> dict[str, Any]:
-        """Return the JSON ranking row: base fields, then method, level and method fields."""
+        """Return the JSON ranking row: base fields, then method, level and method fields.
+
+        Examples:
+            >>> row = RankedCause(
+            ...     "a", "A", "p", 1, 1, 1.0, (0.2, 1.0), method="impact"
+            ... ).as_row()
+            >>> list(row)[-4:]
+            ['n_scored', 'mean_with', 'mean_without', 'small_n']
+        """
         data = asdict(self)
         names = (
             *_BASE_FIELDS,

@@ -71,6 +71,19 @@ def impact_fields(
 
     Raises:
         FeedbackError: when ``required`` and no record has a score.
+
+    Examples:
+        >>> from fishbone.records import FeedbackTable
+        >>> X = sparse.csr_array(np.array([[1], [1], [0], [0]], dtype=np.int8))
+        >>> rows = Rows(["a"], ["A"], ["k"], [None], X)
+        >>> fb = FeedbackTable.from_rows([{"score": s} for s in (1, 3, 7, 9)])
+        >>> out = impact_fields(rows, fb, np.ones(4), required=True, min_n=2)
+        >>> float(out["impact"][0]), bool(out["small_n"][0])
+        (-3.0, False)
+        >>> impact_fields(
+        ...     rows, FeedbackTable.from_rows([{}] * 4), np.ones(4), required=False
+        ... )
+        {}
     """
     scored = np.isfinite(feedback.scores) & (w > 0)
     if not scored.any():
@@ -135,4 +148,3 @@ def impact_fields(
             sum_all - sum_with, rest, out=np.full_like(rest, np.nan), where=rest > 0
         ),
     }
-

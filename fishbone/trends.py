@@ -64,7 +64,29 @@ class CauseTrend:
     falling: bool
 
     def as_row(self) -> dict[str, Any]:
-        """Return the trend as a JSON-ready dict."""
+        """Return the trend as a JSON-ready dict.
+
+        Examples:
+            >>> t = CauseTrend(
+            ...     "a",
+            ...     "A",
+            ...     "p",
+            ...     4,
+            ...     10,
+            ...     0.4,
+            ...     1,
+            ...     10,
+            ...     0.1,
+            ...     0.3,
+            ...     1.6,
+            ...     0.1,
+            ...     0.1,
+            ...     False,
+            ...     False,
+            ... )
+            >>> t.as_row()["change"]
+            0.3
+        """
         return asdict(self)
 
 
