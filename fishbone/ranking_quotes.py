@@ -121,6 +121,8 @@ def _take(
         for text in sorted(set(found) - seen)[:count]:
             same = group[np.asarray(found, dtype=object) == text]
             first = min(map(ids.__getitem__, same.tolist()))
-            picked.append(int(same[list(map(ids.__getitem__, same.tolist())).index(first)]))
+            picked.append(
+                int(same[list(map(ids.__getitem__, same.tolist())).index(first)])
+            )
             seen.add(text)
             count -= 1

@@ -266,7 +266,9 @@ def bootstrap_impact(
     m_with = _boot_means(rng, kb, p_with, levels)
     m_rest = _boot_means(rng, n_all - kb, p_rest, levels)
     boot = np.where(kb < n_all, kb / max(n_all, 1) * (m_with - m_rest), 0.0)
-    binned = np.where(rest.sum(axis=1) > 0, f * (p_with @ levels - p_rest @ levels), 0.0)
+    binned = np.where(
+        rest.sum(axis=1) > 0, f * (p_with @ levels - p_rest @ levels), 0.0
+    )
     shift = 0.0 if centre is None else centre - binned
     tail = (1 - confidence) / 2 * 100
     lo, hi = np.percentile(boot, [tail, 100 - tail], axis=1)
