@@ -35,12 +35,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
 
-import numpy as np
-
 from fishbone.exceptions import FeedbackError
-from fishbone.feedback_chunks import Converter, take_rows
+from fishbone.feedback_chunks import Converter
 from fishbone.feedback_columns import ColumnPlan, plan_columns
 from fishbone.feedback_files import Progress, open_text
+from fishbone.feedback_merge import concat_tables, last_wins
 from fishbone.feedback_report import ImportReport, ImportResult, Rejection
 from fishbone.feedback_sources import (
     BATCH,
@@ -141,7 +140,7 @@ def _tables(
         rejected = sorted([*batch.rejected, *rejected])
         _record(report, batch, table, rejected, strict)
         report.scale, report.scale_note = converter.scale, converter.scale_note
-        table = _last_wins(table, batch, rejected, seen, report)
+        table = last_wins(table, batch, rejected, seen, report)
         report.inserted += len(table)
         yield table
 
@@ -177,76 +176,6 @@ def _record(
             f"{report.source}:{line}: {reason}; fix the row, or import without --strict to skip bad rows"
         )
     report.rejected += [Rejection(line, reason) for line, reason in rejected]
-
-
-def _last_wins(
-    table: FeedbackTable,
-    batch: Batch,
-    rejected: list[tuple[int, str]],
-    seen: set[str],
-    report: ImportReport,
-) -> FeedbackTable:
-    """Keep the last row of each id within the chunk; count repeats (earlier chunks too)."""
-    distinct = set(table.ids)
-    if len(distinct) == len(table) and seen.isdisjoint(distinct):
-        seen |= distinct
-        return table
-    last = {rid: k for k, rid in enumerate(table.ids)}
-    bad = {line for line, _ in rejected}
-    lines = [n for n in batch.lines if n not in bad] if bad else batch.lines
-    for k, rid in enumerate(table.ids):
-        if last[rid] != k or rid in seen:
-            report.duplicates += 1
-            if len(report.duplicate_ids) < 20:
-                report.duplicate_ids.append((rid, lines[k]))
-    seen.update(last)
-    if len(last) == len(table):
-        return table
-    return take_rows(table, sorted(last.values()))
-
-
-def concat_tables(
-    tables: Iterable[FeedbackTable], *, scale: Scale | None = None, dedupe: bool = True
-) -> FeedbackTable:
-    """Join chunks into one table; a later row replaces an earlier one with the same id.
-
-    ``dedupe=False`` skips the id check (when the caller knows ids are unique).
-
-    Examples:
-        >>> a = FeedbackTable.from_rows(
-        ...     [{"id": "x", "text": "old"}, {"id": "y", "text": "y"}]
-        ... )
-        >>> b = FeedbackTable.from_rows([{"id": "x", "text": "new"}])
-        >>> concat_tables([a, b]).texts
-        ['y', 'new']
-    """
-    parts = list(tables)
-    causes = list(dict.fromkeys(c for t in parts for c in t.ratings))
-    joined = FeedbackTable(
-        ids=[i for t in parts for i in t.ids],
-        texts=[x for t in parts for x in t.texts],
-        scores=np.concatenate([t.scores for t in parts]) if parts else np.zeros(0),
-        scale=scale,
-        dates=np.concatenate([t.dates for t in parts])
-        if parts
-        else np.zeros(0, "datetime64[D]"),
-        channels=[x for t in parts for x in t.channels],
-        segments=[x for t in parts for x in t.segments],
-        tags=[x for t in parts for x in t.tags],
-        causes=[x for t in parts for x in t.causes],
-        ratings={
-            c: np.concatenate(
-                [t.ratings.get(c, np.full(len(t), np.nan)) for t in parts]
-            )
-            for c in causes
-        },
-    )
-    if not dedupe:
-        return joined
-    last = {rid: k for k, rid in enumerate(joined.ids)}
-    if len(last) == len(joined):
-        return joined
-    return take_rows(joined, sorted(last.values()))
 
 
 def parse_feedback(

@@ -91,6 +91,14 @@ class Converter:
 
         Raises:
             FeedbackError: for a problem of the whole file (an ambiguous date).
+
+        Examples:
+            >>> from fishbone.feedback_columns import plan_columns
+            >>> conv = Converter(
+            ...     plan_columns(["text"]), scale=None, date_format=None, source="x"
+            ... )
+            >>> conv.convert(Batch(["text"], [["hi"], ["a", "b"]], [2, 3]))[1]
+            [(3, 'row has 2 fields but the header has 1; check quoting and delimiters')]
         """
         if batch.columns is not None:  # the CSV fast path: already split and checked
             table, row_reasons = self._columns(

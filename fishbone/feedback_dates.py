@@ -106,6 +106,10 @@ class DateParser:
         Raises:
             InvalidDate: when ``value`` is not a date (a row-level problem).
             AmbiguousDate: when day and month could be swapped and no order is declared.
+
+        Examples:
+            >>> DateParser().parse("1970-01-02")
+            1
         """
         found = self._cache.get(value)
         if found is None:

@@ -38,7 +38,7 @@ def open_text(
     encoding: str | None,
     progress: Progress | None = None,
 ) -> Iterator[Iterable[str]]:
-    """Open ``path`` as text: lines for CSV and NDJSON, 64 KiB pieces for a JSON array.
+    r"""Open ``path`` as text: lines for CSV and NDJSON, 64 KiB pieces for a JSON array.
 
     A decoding error anywhere while the block runs becomes a FeedbackError that
     names the file and the line of the first bad byte.
@@ -46,6 +46,15 @@ def open_text(
     Raises:
         FeedbackError: for a UTF-16 file without ``encoding``, or bytes that do not decode.
         OSError: when the file cannot be opened.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     p = pathlib.Path(tmp) / "f.csv"
+        ...     _ = p.write_bytes(b"\xef\xbb\xbftext\nok\n")
+        ...     with open_text(p, fmt="csv", encoding=None) as lines:
+        ...         list(lines)
+        ['text\n', 'ok\n']
     """
     source = os.fspath(path)
     codec = encoding or "utf-8-sig"

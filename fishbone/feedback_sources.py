@@ -123,7 +123,7 @@ def _dialect(header_line: str) -> str:
 def csv_batches(
     lines: Iterable[str], *, source: str, size: int = BATCH
 ) -> Iterator[Batch]:
-    """Yield CSV rows in batches; the first non-blank line is the header.
+    r"""Yield CSV rows in batches; the first non-blank line is the header.
 
     The delimiter is the most frequent of ``,``, ``;``, tab and ``|`` in the header.
     Blocks of simple lines are split column-wise (:mod:`fishbone.feedback_csvfast`);
@@ -131,6 +131,11 @@ def csv_batches(
 
     Raises:
         FeedbackError: when the text is not CSV the ``csv`` module can read.
+
+    Examples:
+        >>> b = next(csv_batches(["a;b\n", '1;"x\n', 'y"\n', "2;z\n"], source="x"))
+        >>> b.rows, b.lines
+        ([['1', 'x\ny'], ['2', 'z']], [2, 4])
     """
     it = iter(lines)
     line = 0
@@ -316,10 +321,15 @@ class _Stream:
 def json_batches(
     chunks: Iterable[str], *, source: str, size: int = BATCH
 ) -> Iterator[Batch]:
-    """Yield the elements of a top-level JSON array, decoded one at a time.
+    r"""Yield the elements of a top-level JSON array, decoded one at a time.
 
     Raises:
         FeedbackError: when the text is not a JSON array, naming the line.
+
+    Examples:
+        >>> b = next(json_batches(['[{"a": 1},\n', "2]"], source="x"))
+        >>> b.rows, b.rejected
+        ([[1]], [(2, 'element is a JSON int, not an object')])
     """
     stream = _Stream(_strip_bom(chunks), source)
     if stream.skip("") != "[":
