@@ -82,27 +82,39 @@ def _predictors(
     w: Floats,
     inputs: str,
 ) -> sparse.csc_array:
-    """Return scored records x rows predictors: ratings where asked and present, else mentions."""
-    X = sparse.csc_array(rows.matrix[np.flatnonzero(scored)], dtype=np.float64)
+    """Return scored records x rows predictors: ratings where asked and present, else mentions.
+
+    A missing rating takes the column's weighted mean, so it adds no information.
+    """
+    X = sparse.csr_array(rows.matrix[np.flatnonzero(scored)]).astype(np.float64)
     rated = [
         j for j, c in enumerate(rows.ids) if inputs == "auto" and c in feedback.ratings
     ]
     if not rated:
-        return X
-    blocks: list[sparse.csc_array] = []
-    for j in range(len(rows.ids)):
-        if j not in rated:
-            blocks.append(sparse.csc_array(X[:, [j]]))
-            continue
-        column = np.asarray(feedback.ratings[rows.ids[j]], dtype=np.float64)[scored]
-        seen = np.isfinite(column)
-        fill = (
-            float(np.average(column[seen], weights=w[seen]))
-            if seen.any() and w[seen].sum() > 0
-            else 0.0
-        )
-        blocks.append(sparse.csc_array(np.where(seen, column, fill)[:, None]))
-    return sparse.csc_array(sparse.hstack(blocks, format="csc"))
+        return sparse.csc_array(X)
+    ratings = np.column_stack(
+        [_filled(feedback.ratings[rows.ids[j]], scored, w) for j in rated]
+    )
+    n_cols = len(rows.ids)
+    keep = np.ones(n_cols)
+    keep[rated] = 0.0
+    mentions_part = X @ sparse.diags_array(keep)
+    place = sparse.csr_array(
+        (np.ones(len(rated)), (np.arange(len(rated)), rated)),
+        shape=(len(rated), n_cols),
+    )
+    return sparse.csc_array(mentions_part + sparse.csr_array(ratings) @ place)
+
+
+def _filled(column: npt.ArrayLike, scored: npt.NDArray[np.bool_], w: Floats) -> Floats:
+    """Return a rating column over the scored records, missing values at the weighted mean."""
+    values = np.asarray(column, dtype=np.float64)[scored]
+    seen = np.isfinite(values)
+    weights = w[scored][seen]
+    fill = (
+        float(np.average(values[seen], weights=weights)) if weights.sum() > 0 else 0.0
+    )
+    return np.where(seen, values, fill)
 
 
 def drivers_fields(

@@ -348,6 +348,32 @@ class TestDrivers:
         )
         assert all(r.importance == 0 for r in only_mentions)
 
+    def test_ratings_with_unscored_records_and_mentions_mixed(self, diagram):
+        rng = np.random.default_rng(8)
+        n = 120
+        wait = rng.integers(1, 6, n).astype(float)
+        app = rng.random(n) < 0.3
+        y = 2 * wait - 3 * app + rng.normal(size=n)
+        rows = [
+            {
+                "id": str(i),
+                "score": None if i % 10 == 0 else float(y[i]),
+                "ratings": {"refunds": wait[i]},
+            }
+            for i in range(n)
+        ]
+        t = FeedbackTable.from_rows(rows, scale=Scale.parse("-10-20"))
+        sets = [{"app"} if a else set() for a in app]
+        ranked = by_id(
+            rank(diagram, t, method="drivers", mentions=mentions(sets), level="top")
+        )
+        scored = np.arange(n) % 10 != 0
+        X = np.column_stack([wait, app.astype(float), np.zeros(n)])[scored]
+        expected = fishbone.relative_importance(X, y[scored])
+        got = [ranked[c].importance for c in ("refunds", "app", "login")]
+        assert got == pytest.approx(expected.tolist())
+        assert ranked["app"].direction == -1
+
     def test_lmg_by_category_above_fifteen_causes(self):
         cats = [Category(id=f"k{i}", label=f"K{i}") for i in range(4)]
         causes = [
