@@ -319,3 +319,22 @@ def test_cross_validation_hand_counted() -> None:
     assert q.folds == 5
     assert "micro P/R/F1" in str(q)
     assert cross_validate(texts[:3], y[:3]) is None
+
+
+def test_learned_without_scikit_learn_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_sklearn(name: str, *args: object, **kwargs: object) -> object:
+        if name.startswith("sklearn"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_sklearn)
+    table = FeedbackTable.from_rows([{"text": "x", "causes": ["a"]}, {"text": "y"}])
+    with pytest.raises(FeedbackError, match="needs scikit-learn, which is not installed"):
+        match(diagram(a=[]), table, learned=True)
+    rows = [{"text": "x", "causes": ["a"]}] * 25 + [{"text": "y"}]
+    report = match_report(diagram(a=[]), FeedbackTable.from_rows(rows), learned="auto")
+    assert report.notes == ["learned matcher not used: scikit-learn is not installed"]
