@@ -101,15 +101,42 @@ def test_shares_and_intervals_are_bounded(data, method):
 
 
 @settings(max_examples=60, deadline=None)
-@given(records, st.sampled_from(METHODS), st.randoms(use_true_random=False))
-def test_record_order_does_not_change_results(data, method, rnd):
+@given(
+    records,
+    st.sampled_from(METHODS),
+    st.randoms(use_true_random=False),
+    st.sampled_from([None, 10.0]),
+)
+def test_record_order_does_not_change_results(data, method, rnd, half_life):
     order = list(range(len(data)))
     rnd.shuffle(order)
     table, mentions = build(data)
-    a = rank(diagram(), table, mentions=mentions, method=method)
+    a = rank(
+        diagram(), table, mentions=mentions, method=method, half_life_days=half_life
+    )
     table, mentions = build(data, order=order)
-    b = rank(diagram(), table, mentions=mentions, method=method)
+    b = rank(
+        diagram(), table, mentions=mentions, method=method, half_life_days=half_life
+    )
     assert_rows_close([r.as_row() for r in a], [r.as_row() for r in b])
+
+
+@settings(max_examples=30, deadline=None)
+@given(records, st.randoms(use_true_random=False))
+def test_drivers_do_not_depend_on_record_order(data, rnd):
+    if len({d[1] for d in data}) < 2:
+        return  # constant scores: drivers refuse, whatever the order
+    order = list(range(len(data)))
+    rnd.shuffle(order)
+    table, mentions = build(data)
+    a = rank(diagram(), table, mentions=mentions, method="drivers", level="top")
+    table, mentions = build(data, order=order)
+    b = rank(diagram(), table, mentions=mentions, method="drivers", level="top")
+    shares = {r.cause: r.importance for r in a}
+    for r in b:
+        assert r.importance == pytest.approx(shares[r.cause], abs=1e-9)
+        assert r.importance is not None
+        assert r.importance >= 0
 
 
 @settings(max_examples=40, deadline=None)
