@@ -47,6 +47,13 @@ SIZES: dict[str, tuple[int, int, int]] = {
 }
 
 
+RENDER_ONLY = (
+    "import sys, diagrams; from fishbone.formats import read_diagram; "
+    "open(sys.argv[2], 'wb').write(diagrams.render(read_diagram(sys.argv[1]), format='svg'))"
+)
+"""The render path alone in a fresh process: what `fishbone render` does minus the CLI registry."""
+
+
 def median_ms(run: Callable[[], object], repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -101,6 +108,16 @@ def bench(
     row["process"] = median_ms(
         lambda: subprocess.run(command, check=True, capture_output=True), repeat
     )
+    alone = [
+        str(ROOT / ".venv" / "bin" / "python"),
+        "-c",
+        RENDER_ONLY,
+        str(source),
+        str(tmp / f"{name}-alone.svg"),
+    ]
+    row["render_only"] = median_ms(
+        lambda: subprocess.run(alone, check=True, capture_output=True, cwd=ROOT), repeat
+    )
     plain = plain_dot(diagram)
     dot_repeat = repeat if nodes < 2000 else max(1, repeat // 3)
     row["dot_tsvg"] = median_ms(
@@ -142,13 +159,15 @@ def main() -> None:
     )
     print()
     print(
-        "| size | nodes | layout ms | DOT text ms | neato -n2 ms | **in process ms** | **whole `fishbone render` s** | `dot -Tsvg` s | canvas |"
+        "| size | nodes | layout ms | DOT text ms | neato -n2 ms | **in process ms** "
+        "| **whole `fishbone render` s** | render path alone, own process s | `dot -Tsvg` s | canvas |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         print(
             f"| {r['size']} | {r['nodes']} | {r['layout']:.0f} | {r['dot_text']:.0f} | {r['neato']:.0f} | "
-            f"**{r['in_process']:.0f}** | **{float(r['process']) / 1000:.2f}** | {float(r['dot_tsvg']) / 1000:.2f} | {r['canvas']} |"
+            f"**{r['in_process']:.0f}** | **{float(r['process']) / 1000:.2f}** | "
+            f"{float(r['render_only']) / 1000:.2f} | {float(r['dot_tsvg']) / 1000:.2f} | {r['canvas']} |"
         )
     if args.docs:
         write_docs(args.docs)

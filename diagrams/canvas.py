@@ -181,8 +181,8 @@ def finish(
     if opts.direction == "left":
         _mirror_x(lay)
     lay.arrows = _arrows(lay, diagram)
-    x0, _, x1, top = _extent(lay)
-    _check_readable(lay, x1 - x0, top - _extent(lay)[1])
+    x0, bottom, x1, top = _extent(lay)
+    _check_readable(lay, x1 - x0, top - bottom)
     legend = _legend(diagram, evidence, opts)
     if legend:
         height = max(b.h for b in legend)
@@ -206,7 +206,10 @@ def finish(
                 text=block,
             )
         )
-    _normalise(lay)
+    extra = [b for b in lay.boxes if b.kind in ("legend", "swatch", "title")]
+    x0 = min([x0, *(b.x0 for b in extra)])
+    x1 = max([x1, *(b.x1 for b in extra)])
+    _normalise(lay, (x0, bottom, x1, max([top, *(b.y1 for b in extra)])))
     return lay
 
 
@@ -223,8 +226,8 @@ def _check_readable(lay: Layout, width: float, height: float) -> None:
     lay.warnings.append(message)
 
 
-def _normalise(lay: Layout) -> None:
-    x0, y0, x1, y1 = _extent(lay)
+def _normalise(lay: Layout, extent: tuple[float, float, float, float]) -> None:
+    x0, y0, x1, y1 = extent
     dx, dy = MARGIN - x0, MARGIN - y0
     lay.boxes = [b.moved(dx, dy) for b in lay.boxes]
     lay.lines = [

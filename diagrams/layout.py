@@ -180,27 +180,31 @@ def _profile(
     boxes: list[Box], lines: list[Line]
 ) -> tuple[dict[int, float], dict[int, float]]:
     """Return the leftmost and rightmost x of the content in each band."""
-    left: dict[int, float] = {}
-    right: dict[int, float] = {}
-
-    def mark(y0: float, y1: float, x0: float, x1: float) -> None:
-        for band in range(math.floor(y0 / BAND), math.floor(y1 / BAND) + 1):
-            left[band] = min(left.get(band, x0), x0)
-            right[band] = max(right.get(band, x1), x1)
-
-    for b in boxes:
-        mark(b.y0, b.y1, b.x0, b.x1)
+    spans: list[tuple[float, float, float, float]] = [
+        (b.y - b.h / 2, b.y + b.h / 2, b.x - b.w / 2, b.x + b.w / 2) for b in boxes
+    ]
     for line in lines:
         (xa, ya), (xb, yb) = line.points[0], line.points[-1]
         if abs(yb - ya) < 1e-9:
-            mark(ya, ya, min(xa, xb), max(xa, xb))
+            spans.append((ya, ya, min(xa, xb), max(xa, xb)))
             continue
         lo, hi = min(ya, yb), max(ya, yb)
+        slope = (xb - xa) / (yb - ya)
         for band in range(math.floor(lo / BAND), math.floor(hi / BAND) + 1):
-            t0 = (max(lo, band * BAND) - ya) / (yb - ya)
-            t1 = (min(hi, (band + 1) * BAND) - ya) / (yb - ya)
-            xs = (xa + (xb - xa) * t0, xa + (xb - xa) * t1)
-            mark(band * BAND, band * BAND, min(xs), max(xs))
+            xs = (
+                xa + slope * (max(lo, band * BAND) - ya),
+                xa + slope * (min(hi, (band + 1) * BAND) - ya),
+            )
+            spans.append((band * BAND, band * BAND, min(xs), max(xs)))
+    left: dict[int, float] = {}
+    right: dict[int, float] = {}
+    floor = math.floor
+    for y0, y1, x0, x1 in spans:
+        for band in range(floor(y0 / BAND), floor(y1 / BAND) + 1):
+            if x0 < left.get(band, math.inf):
+                left[band] = x0
+            if x1 > right.get(band, -math.inf):
+                right[band] = x1
     return left, right
 
 
