@@ -202,6 +202,12 @@ def match(
     console.print(
         f"{escape(rep.source)}: {rep.rows_read} rows read, {rep.inserted} imported, {rep.skipped} skipped, {rep.duplicates} duplicates replaced"
     )
+    console.print(
+        "columns: "
+        + escape(", ".join(f"{role} <- {col!r}" for role, col in rep.columns.items()))
+    )
+    if rep.scale is not None:
+        console.print(f"scale: {rep.scale.name} ({escape(rep.scale_note)})")
     for rejection in rep.rejected[:10]:
         console.print(f"  {escape(str(rejection))}")
     if rep.skipped > 10:

@@ -47,6 +47,8 @@ def test_match_prints_counts_examples_and_unmatched(tmp_path, diagram_file):
     out = result.output
     assert "4 rows read, 3 imported, 1 skipped" in out
     assert "line 5: score 'x' is not a number" in out
+    assert "columns: text <- 'comment', score <- 'nps', tags <- 'tags'" in out
+    assert "scale: nps (guessed from the first 4 rows" in out
     assert "refunds" in out
     assert "Slow refund" in out
     assert "unmatched: 1 of 3 comments match no cause" in out
