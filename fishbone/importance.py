@@ -35,7 +35,7 @@ from typing import Final, Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
+from scipy import linalg, sparse
 
 from fishbone.exceptions import FeedbackError
 
@@ -56,12 +56,13 @@ MAX_EXACT: Final = 15
 LMG_BUDGET: Final = 3e8
 """Largest :func:`group_lmg_cost` the ranking spends on LMG by category.
 
-About 0.2 s on one idle core (300 predictors in 6 groups just fit); measured
-2-10 times slower on a loaded 2-core machine, so it is kept low."""
+300 predictors in 8 groups just fit: about 0.7 s measured on a loaded 2-core
+machine (10 groups took 3-6 s there, so they get relative weights)."""
 
 Floats = npt.NDArray[np.float64]
 Matrix = npt.ArrayLike | sparse.sparray | sparse.spmatrix
 _TINY: Final = 1e-12
+_RIDGE: Final = 1e-10
 
 
 def correlations(
@@ -221,13 +222,8 @@ def group_lmg(R: Floats, r: Floats, groups: Sequence[int]) -> Floats:
         raise FeedbackError(
             f"exact LMG over {g} groups is too costly; use at most {MAX_EXACT} groups or method='weights'"
         )
-    member = np.zeros((g, r.shape[0]), dtype=bool)
-    member[inverse, np.arange(r.shape[0])] = True
-    r2 = np.zeros(1 << g)
-    for mask in range(1, 1 << g):
-        cols = member[[j for j in range(g) if mask >> j & 1]].any(axis=0)
-        r2[mask] = _r2(R[np.ix_(cols, cols)], r[cols])
-    per_group = _shapley(r2, g)
+    members = [np.flatnonzero(inverse == k) for k in range(g)]
+    per_group = _shapley(_union_r2(R, r, members), g)
     rw = relative_weights(R, r)
     totals = np.bincount(inverse, weights=rw, minlength=g)
     counts = np.bincount(inverse, minlength=g)
@@ -239,25 +235,69 @@ def group_lmg(R: Floats, r: Floats, groups: Sequence[int]) -> Floats:
     return np.asarray(per_group[inverse] * within, dtype=np.float64)
 
 
-def _r2(A: Floats, b: Floats) -> float:
-    try:
-        with np.errstate(all="ignore"):
-            value = float(np.linalg.solve(A, b) @ b)
-    except np.linalg.LinAlgError:
-        value = math.nan
-    if not (-1e-9 <= value <= 1.0 + 1e-9):  # singular: fall back to least squares
-        value = float(np.linalg.lstsq(A, b, rcond=None)[0] @ b)
-    return value
+def _union_r2(R: Floats, r: Floats, members: list[npt.NDArray[np.intp]]) -> Floats:
+    """Return R² of every union of groups, by bit mask, growing one Cholesky factor.
+
+    Subsets are visited depth first, each extending its parent's factor by one
+    group's block (a triangular solve and a small Cholesky), so a union costs
+    about p_S² p_G instead of a fresh solve of p_S + p_G unknowns. A tiny ridge
+    keeps duplicate predictors (a singular R) from stopping the factorisation.
+    """
+    out = np.zeros(1 << len(members))
+
+    def visit(
+        mask: int, last: int, cols: npt.NDArray[np.intp], L: Floats, z: Floats
+    ) -> None:
+        for k in range(last + 1, len(members)):
+            grown = _extend(R, r, cols, members[k], L, z)
+            out[mask | 1 << k] = float(grown[2] @ grown[2])
+            visit(mask | 1 << k, k, *grown)
+
+    visit(0, -1, np.zeros(0, dtype=np.intp), np.zeros((0, 0)), np.zeros(0))
+    return out
+
+
+def _extend(
+    R: Floats,
+    r: Floats,
+    cols: npt.NDArray[np.intp],
+    new: npt.NDArray[np.intp],
+    L: Floats,
+    z: Floats,
+) -> tuple[npt.NDArray[np.intp], Floats, Floats]:
+    """Return columns, Cholesky factor and whitened r of ``cols`` plus ``new``."""
+    B = linalg.solve_triangular(L, R[np.ix_(cols, new)], lower=True, check_finite=False)
+    C = R[np.ix_(new, new)] - B.T @ B
+    ridge = _RIDGE
+    while True:
+        try:
+            L_new = linalg.cholesky(
+                C + ridge * np.eye(new.shape[0]), lower=True, check_finite=False
+            )
+            break
+        except linalg.LinAlgError:
+            ridge *= 100
+    z_new = linalg.solve_triangular(
+        L_new, r[new] - B.T @ z, lower=True, check_finite=False
+    )
+    n, m = cols.shape[0], new.shape[0]
+    grown = np.zeros((n + m, n + m))
+    grown[:n, :n] = L
+    grown[n:, :n] = B.T
+    grown[n:, n:] = L_new
+    return np.concatenate([cols, new]), grown, np.concatenate([z, z_new])
 
 
 def group_lmg_cost(p: int, groups: int) -> float:
-    """Return a rough flop count of :func:`group_lmg` (2^groups solves of about p/2 unknowns).
+    """Return a rough flop count of :func:`group_lmg`: 2^groups block extensions.
+
+    Each extends a factor of about p/2 predictors by a group of p/groups.
 
     Examples:
         >>> group_lmg_cost(300, 6) < LMG_BUDGET < group_lmg_cost(300, 12)
         True
     """
-    return float(2**groups) * (p / 2) ** 3
+    return float(2**groups) * (p / 2) ** 2 * (p / max(groups, 1))
 
 
 def relative_importance(
