@@ -201,7 +201,9 @@ class Converter:
         self, values: Sequence[Any], what: str, reasons: Reasons
     ) -> npt.NDArray[np.float64]:
         out = self._map(what, values, lambda v: _number(v, what), reasons)
-        return np.array([math.nan if v is None else v for v in out], np.float64)
+        if None in out:  # rejected cells
+            out = [math.nan if v is None else v for v in out]
+        return np.array(out, np.float64)
 
     def _check_scale(self, scores: npt.NDArray[np.float64], reasons: Reasons) -> None:
         finite = np.isfinite(scores)
@@ -237,7 +239,9 @@ class Converter:
             return self.dates.parse(v)
 
         out = self._map("date", values, day, reasons)
-        days = np.array([_NAT if v is None else v for v in out], np.int64)
+        if None in out:  # rejected cells
+            out = [_NAT if v is None else v for v in out]
+        days = np.array(out, np.int64)
         return days.view("datetime64[D]")
 
     def _labels(
@@ -249,7 +253,7 @@ class Converter:
         self, values: Sequence[Any], what: str, reasons: Reasons
     ) -> list[tuple[str, ...]]:
         out = self._map(what, values, lambda v: _split(v, what), reasons)
-        return [() if v is None else v for v in out]
+        return [() if v is None else v for v in out] if None in out else out
 
 
 def _texts(values: Sequence[Any], reasons: Reasons, what: str) -> list[str]:
@@ -317,6 +321,8 @@ def _split(v: Any, what: str) -> tuple[str, ...]:
 
 
 def _reject_empty(table: FeedbackTable, reasons: Reasons) -> None:
+    if "" not in table.texts:
+        return
     blank = [k for k, text in enumerate(table.texts) if not text]
     if not blank:
         return

@@ -91,12 +91,19 @@ def _columns(text: str, width: int, delimiter: str) -> list[list[str]]:
     return [fields[i::width] for i in range(width)]
 
 
+def _pick(items: list[str], idx: list[int]) -> list[str]:
+    """Return ``items`` at positions ``idx`` (itemgetter is C; a single index is no tuple)."""
+    if len(idx) < 2:
+        return [items[i] for i in idx]
+    return list(itemgetter(*idx)(items))
+
+
 def _mixed(
     lines: list[str], fast: npt.NDArray[np.bool_], width: int, delimiter: str
 ) -> tuple[list[list[str]], list[int], list[tuple[int, int]]]:
     fast_idx = np.flatnonzero(fast)
     slow_idx = np.flatnonzero(~fast).tolist()
-    slow_rows = list(csv.reader([lines[i] for i in slow_idx], delimiter=delimiter))
+    slow_rows = list(csv.reader(_pick(lines, slow_idx), delimiter=delimiter))
     good = [
         (i, row)
         for i, row in zip(slow_idx, slow_rows, strict=True)
@@ -109,7 +116,7 @@ def _mixed(
     ]
     order = np.concatenate([fast_idx, np.array([i for i, _ in good], np.int64)])
     perm = np.argsort(order, kind="stable")
-    joined = "".join([lines[i] for i in fast_idx.tolist()])
+    joined = "".join(_pick(lines, fast_idx.tolist()))
     fast_cols = (
         _columns(joined[:-1], width, delimiter)
         if len(fast_idx)
