@@ -22,7 +22,7 @@ from fishbone.matching import match
 from fishbone.model import Diagram
 from fishbone.ranking import rank
 from fishbone.records import Mentions
-from fishbone.store import LoadedTable, Store, StoredDiagram
+from fishbone.store import LoadedTable, MatchSet, Store, StoredDiagram
 
 __all__ = ["Filters", "Ranking", "rank_from_store", "ranking_key"]
 
@@ -80,9 +80,10 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _pairs(
+def _matches(
     store: Store, stored: StoredDiagram, dataset: str, revision: int
-) -> list[tuple[int, str]]:
+) -> MatchSet:
+    """Return current matches of the whole dataset, matching (and storing) when stale."""
     found = store.current_matches(
         stored.diagram.id, dataset, signals=stored.signals_hash, revision=revision
     )
@@ -91,41 +92,35 @@ def _pairs(
     full = store.load_table(dataset)
     mentions = match(stored.diagram, full.table)
     coo = sparse.coo_array(mentions.matrix)
-    ids = mentions.cause_ids
-    pairs = [
-        (int(full.pks[r]), ids[c])
-        for r, c in zip(coo.row.tolist(), coo.col.tolist(), strict=True)
-    ]
+    found = MatchSet(
+        full.pks[coo.row].astype(np.int64),
+        coo.col.astype(np.int32),
+        list(mentions.cause_ids),
+    )
     store.save_matches(
         stored.diagram.id,
         dataset,
-        pairs,
+        found,
         signals=stored.signals_hash,
         revision=revision,
     )
-    return pairs
+    return found
 
 
-def _mentions(
-    diagram: Diagram, loaded: LoadedTable, pairs: list[tuple[int, str]]
-) -> Mentions:
+def _mentions(diagram: Diagram, loaded: LoadedTable, matches: MatchSet) -> Mentions:
+    """Return the mentions of the loaded (maybe filtered) records, columns in diagram order."""
     cause_ids = [c.id for c in diagram.causes]
     column = {c: j for j, c in enumerate(cause_ids)}
-    if pairs:
-        pks = np.fromiter((p for p, _ in pairs), np.int64, len(pairs))
-        cols = np.fromiter((column.get(c, -1) for _, c in pairs), np.int64, len(pairs))
-        at = np.searchsorted(loaded.pks, pks)
-        at = np.minimum(at, max(len(loaded.pks) - 1, 0))
-        keep = (cols >= 0) & (len(loaded.pks) > 0)
-        if len(loaded.pks):
-            keep &= loaded.pks[at] == pks
-        rows, cols = at[keep], cols[keep]
-    else:
-        rows = cols = np.array([], np.int64)
+    remap = np.array([column.get(c, -1) for c in matches.cause_ids] or [-1], np.int64)
+    cols = remap[matches.causes] if len(matches.causes) else np.array([], np.int64)
+    n = len(loaded.pks)
+    at = np.searchsorted(loaded.pks, matches.pks)
+    inside = at < n
+    keep = inside & (cols >= 0)
+    keep[inside] &= loaded.pks[at[inside]] == matches.pks[inside]
+    rows, cols = at[keep], cols[keep]
     data = np.ones(len(rows), np.int8)
-    matrix = sparse.csr_array(
-        (data, (rows, cols)), shape=(len(loaded.pks), len(cause_ids))
-    )
+    matrix = sparse.csr_array((data, (rows, cols)), shape=(n, len(cause_ids)))
     matrix.sum_duplicates()
     matrix.data[:] = 1
     return Mentions(cause_ids, matrix)
@@ -147,7 +142,7 @@ def rank_from_store(
     if cached is not None:
         body = json.loads(cached)
         return Ranking(body["rows"], body["records"], cached=True)
-    pairs = _pairs(store, stored, dataset, revision)
+    matches = _matches(store, stored, dataset, revision)
     loaded = store.load_table(
         dataset,
         since=filters.since,
@@ -155,7 +150,7 @@ def rank_from_store(
         segment=filters.segment,
         channel=filters.channel,
     )
-    mentions = _mentions(stored.diagram, loaded, pairs)
+    mentions = _mentions(stored.diagram, loaded, matches)
     ranked = rank(stored.diagram, loaded.table, method=method, mentions=mentions)  # type: ignore[arg-type]
     rows = [_clean(r.as_row()) for r in ranked]
     store.save_ranking(

@@ -41,6 +41,7 @@ from fishbone.store.feedback import (
     FeedbackMixin,
     IngestCounts,
     LoadedTable,
+    MatchSet,
     RecordRow,
 )
 from fishbone.store.keys import (
@@ -62,6 +63,7 @@ __all__ = [
     "IngestCounts",
     "KeyInfo",
     "LoadedTable",
+    "MatchSet",
     "NotFound",
     "RecordRow",
     "Store",

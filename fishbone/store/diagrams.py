@@ -22,7 +22,6 @@ from fishbone.store.errors import AlreadyExists, NotFound, VersionConflict
 from fishbone.store.tables import (
     DiagramRow,
     DiagramVersion,
-    Match,
     MatchRun,
     RankingCache,
 )
@@ -255,7 +254,6 @@ class DiagramsMixin(StoreBase):
             for table, column in (
                 (DiagramRow, DiagramRow.id),
                 (DiagramVersion, DiagramVersion.diagram_id),
-                (Match, Match.diagram_id),
                 (MatchRun, MatchRun.diagram_id),
                 (RankingCache, RankingCache.diagram_id),
             ):

@@ -9,23 +9,51 @@ diagram's signals they were computed from, so they are reused until either chang
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any, Final, TypedDict
 
 import numpy as np
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Text,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from fishbone.records import FeedbackTable, Scale
 from fishbone.store.engine import StoreBase, now
 from fishbone.store.errors import AlreadyExists, NotFound
-from fishbone.store.tables import Dataset, Match, MatchRun, RankingCache, Record
+from fishbone.store.tables import Dataset, MatchRun, RankingCache, Record
 
-__all__ = ["DatasetInfo", "FeedbackMixin", "IngestCounts", "LoadedTable", "RecordRow"]
+__all__ = [
+    "DatasetInfo",
+    "FeedbackMixin",
+    "IngestCounts",
+    "LoadedTable",
+    "MatchSet",
+    "RecordRow",
+]
 
-_MATCH_BATCH = 20_000
+_EMPTY: Final = "[]"
+_COLUMNS: Final = (
+    "ext_id",
+    "text",
+    "score",
+    "date",
+    "channel",
+    "segment",
+    "tags",
+    "causes",
+    "ratings",
+)
 
 
 class RecordRow(TypedDict):
@@ -69,6 +97,25 @@ class LoadedTable:
 
     pks: np.ndarray[Any, np.dtype[np.int64]]
     table: FeedbackTable
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSet:
+    """Stored matches: pair ``i`` says record ``pks[i]`` mentions ``cause_ids[causes[i]]``."""
+
+    pks: np.ndarray[Any, np.dtype[np.int64]]
+    causes: np.ndarray[Any, np.dtype[np.int32]]
+    cause_ids: list[str]
+
+
+def _json_list(value: list[str]) -> str:
+    return json.dumps(value, ensure_ascii=False) if value else _EMPTY
+
+
+def _parse_list(text: Any) -> tuple[str, ...]:
+    if text is None or text == _EMPTY:
+        return ()
+    return tuple(json.loads(text) if isinstance(text, str) else text)
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -172,7 +219,7 @@ class FeedbackMixin(StoreBase):
             ).rowcount
             if not found:
                 raise NotFound("dataset", dataset_id)
-            for table in (Record, Match, MatchRun, RankingCache):
+            for table in (Record, MatchRun, RankingCache):
                 conn.execute(delete(table).where(table.dataset_id == dataset_id))
             self._audit(conn, actor, "dataset.delete", dataset_id)
 
@@ -213,37 +260,57 @@ class FeedbackMixin(StoreBase):
 
     @staticmethod
     def _existing(conn: Connection, dataset_id: str, ext_ids: list[str]) -> int:
-        found = 0
-        for start in range(0, len(ext_ids), 5000):
-            found += conn.execute(
-                select(func.count())
-                .select_from(Record)
-                .where(Record.dataset_id == dataset_id)
-                .where(Record.ext_id.in_(ext_ids[start : start + 5000]))
-            ).scalar_one()
-        return found
+        """Count which of ``ext_ids`` the dataset has, in one statement (one parameter)."""
+        if conn.dialect.name == "sqlite":
+            sql = (
+                "SELECT count(*) FROM records WHERE dataset_id = ? "
+                "AND ext_id IN (SELECT value FROM json_each(?))"
+            )
+            params: Any = (dataset_id, json.dumps(ext_ids))
+        else:
+            sql = (
+                "SELECT count(*) FROM records WHERE dataset_id = %(d)s "
+                "AND ext_id = ANY(%(ids)s)"
+            )
+            params = {"d": dataset_id, "ids": ext_ids}
+        return int(conn.exec_driver_sql(sql, params).scalar_one())
 
     @staticmethod
     def _upsert(conn: Connection, dataset_id: str, rows: list[RecordRow]) -> None:
+        """Insert or update rows with the driver's executemany (no per-value processing)."""
         dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
         stmt = dialect_insert(Record)
         stmt = stmt.on_conflict_do_update(
             index_elements=[Record.dataset_id, Record.ext_id],
-            set_={
-                name: stmt.excluded[name]
-                for name in (
-                    "text",
-                    "score",
-                    "date",
-                    "channel",
-                    "segment",
-                    "tags",
-                    "causes",
-                    "ratings",
-                )
-            },
+            set_={name: stmt.excluded[name] for name in _COLUMNS[1:]},
         )
-        conn.execute(stmt, [{"dataset_id": dataset_id, **row} for row in rows])
+        values = {"dataset_id": dataset_id, **dict.fromkeys(_COLUMNS)}
+        compiled = stmt.values(values).compile(dialect=conn.dialect)
+        params = [
+            (
+                dataset_id,
+                r["ext_id"],
+                r["text"],
+                r["score"],
+                r["date"],
+                r["channel"],
+                r["segment"],
+                _json_list(r["tags"]),
+                _json_list(r["causes"]),
+                None if r["ratings"] is None else json.dumps(r["ratings"]),
+            )
+            for r in rows
+        ]
+        names = ["dataset_id", *_COLUMNS]
+        if compiled.positional:
+            order = [names.index(n) for n in compiled.positiontup or ()]
+            conn.exec_driver_sql(
+                compiled.string, [tuple(p[i] for i in order) for p in params]
+            )
+        else:
+            conn.exec_driver_sql(
+                compiled.string, [dict(zip(names, p, strict=True)) for p in params]
+            )
 
     def list_records(
         self, dataset_id: str, *, limit: int = 100, offset: int = 0
@@ -282,7 +349,7 @@ class FeedbackMixin(StoreBase):
         Raises:
             NotFound: when there is no such dataset.
         """
-        info = self.get_dataset(dataset_id)
+        scale = self.get_dataset(dataset_id).scale
         query = (
             select(
                 Record.pk,
@@ -292,8 +359,8 @@ class FeedbackMixin(StoreBase):
                 Record.date,
                 Record.channel,
                 Record.segment,
-                Record.tags,
-                Record.causes,
+                type_coerce(Record.tags, Text),
+                type_coerce(Record.causes, Text),
             )
             .where(Record.dataset_id == dataset_id)
             .order_by(Record.pk)
@@ -307,55 +374,65 @@ class FeedbackMixin(StoreBase):
         if channel is not None:
             query = query.where(Record.channel == channel)
         with self._read() as conn:
-            rows = conn.execute(query).all()
-        return _loaded(rows, info.scale)
+            compiled = query.compile(dialect=conn.dialect)
+            params = compiled.construct_params()
+            if compiled.positional:
+                args: Any = tuple(params[n] for n in compiled.positiontup or ())
+            else:
+                args = params
+            rows = conn.exec_driver_sql(compiled.string, args).all()
+        return _loaded(rows, scale)
 
     def current_matches(
         self, diagram_id: str, dataset_id: str, *, signals: str, revision: int
-    ) -> list[tuple[int, str]] | None:
-        """Return stored ``(record pk, cause id)`` matches, or None when they are stale or missing."""
+    ) -> MatchSet | None:
+        """Return the stored matches, or None when they are stale or missing."""
         with self._read() as conn:
             run = conn.execute(
-                select(MatchRun.signals_hash, MatchRun.dataset_revision)
+                select(
+                    MatchRun.signals_hash,
+                    MatchRun.dataset_revision,
+                    MatchRun.cause_ids,
+                    MatchRun.record_pks,
+                    MatchRun.cause_index,
+                )
                 .where(MatchRun.diagram_id == diagram_id)
                 .where(MatchRun.dataset_id == dataset_id)
             ).first()
-            if run is None or (run[0], run[1]) != (signals, revision):
-                return None
-            rows = conn.execute(
-                select(Match.record_pk, Match.cause_id)
-                .where(Match.diagram_id == diagram_id)
-                .where(Match.dataset_id == dataset_id)
-            ).all()
-        return [(int(pk), cause) for pk, cause in rows]
+        if run is None or (run[0], run[1]) != (signals, revision):
+            return None
+        return MatchSet(
+            np.frombuffer(run[3], "<i8").astype(np.int64),
+            np.frombuffer(run[4], "<i4").astype(np.int32),
+            json.loads(run[2]),
+        )
 
     def save_matches(
         self,
         diagram_id: str,
         dataset_id: str,
-        pairs: Iterable[tuple[int, str]],
+        matches: MatchSet,
         *,
         signals: str,
         revision: int,
     ) -> None:
         """Replace the stored matches of a diagram against a dataset."""
         keys = {"diagram_id": diagram_id, "dataset_id": dataset_id}
-        rows = [{**keys, "record_pk": pk, "cause_id": c} for pk, c in pairs]
         with self._write() as conn:
-            for table in (Match, MatchRun):
-                conn.execute(
-                    delete(table)
-                    .where(table.diagram_id == diagram_id)
-                    .where(table.dataset_id == dataset_id)
-                )
-            for start in range(0, len(rows), _MATCH_BATCH):
-                conn.execute(insert(Match), rows[start : start + _MATCH_BATCH])
+            conn.execute(
+                delete(MatchRun)
+                .where(MatchRun.diagram_id == diagram_id)
+                .where(MatchRun.dataset_id == dataset_id)
+            )
             conn.execute(
                 insert(MatchRun).values(
                     **keys,
                     signals_hash=signals,
                     dataset_revision=revision,
                     created_at=now(),
+                    cause_ids=json.dumps(matches.cause_ids),
+                    record_pks=matches.pks.astype("<i8").tobytes(),
+                    cause_index=matches.causes.astype("<i4").tobytes(),
                 )
             )
 
@@ -397,7 +474,7 @@ def _loaded(rows: Sequence[Any], scale: str | None) -> LoadedTable:
         ),
         channels=list(channels),
         segments=list(segments),
-        tags=[tuple(t) for t in tags],
-        causes=[tuple(c) for c in causes],
+        tags=[_parse_list(t) for t in tags],
+        causes=[_parse_list(c) for c in causes],
     )
     return LoadedTable(np.array(pks, np.int64), table)

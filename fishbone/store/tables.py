@@ -21,6 +21,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -34,7 +35,6 @@ __all__ = [
     "Dataset",
     "DiagramRow",
     "DiagramVersion",
-    "Match",
     "MatchRun",
     "RankingCache",
     "Record",
@@ -118,7 +118,12 @@ class Record(Base):
 
 
 class MatchRun(Base):
-    """When matches of a diagram against a dataset were computed, and from what."""
+    """Matches of a diagram against a dataset, and what they were computed from.
+
+    The ``(record, cause)`` pairs are kept as two packed arrays (little-endian
+    int64 record keys, int32 indexes into ``cause_ids``): a ranking of 100,000
+    comments reads one row instead of one per mention.
+    """
 
     __tablename__ = "match_runs"
 
@@ -127,19 +132,9 @@ class MatchRun(Base):
     signals_hash: Mapped[str] = mapped_column(String(64))
     dataset_revision: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime]
-
-
-class Match(Base):
-    """One record mentions one cause (the output of matching, kept until stale)."""
-
-    __tablename__ = "matches"
-    __table_args__ = (Index("ix_matches_run", "diagram_id", "dataset_id"),)
-
-    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
-    diagram_id: Mapped[str] = mapped_column(_ID)
-    dataset_id: Mapped[str] = mapped_column(_ID)
-    record_pk: Mapped[int] = mapped_column(BigInteger)
-    cause_id: Mapped[str] = mapped_column(_ID)
+    cause_ids: Mapped[str] = mapped_column(Text, default="[]")
+    record_pks: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    cause_index: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
 
 
 class RankingCache(Base):

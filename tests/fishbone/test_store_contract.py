@@ -8,12 +8,20 @@ import threading
 import uuid
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 
 from fishbone.exceptions import DiagramInvalid
 from fishbone.model import Category, Cause, Diagram, Effect
-from fishbone.store import AlreadyExists, NotFound, RecordRow, Store, VersionConflict
+from fishbone.store import (
+    AlreadyExists,
+    MatchSet,
+    NotFound,
+    RecordRow,
+    Store,
+    VersionConflict,
+)
 
 PG_URL = os.environ.get("FISHBONE_TEST_POSTGRES_URL")
 
@@ -195,9 +203,16 @@ def test_load_table_with_filters(store):
 def test_matches_are_current_until_signals_or_revision_change(store):
     store.create_dataset("s", name="S", scale=None, actor="a")
     store.ingest("s", [row("1"), row("2")], actor="a")
-    pks = store.load_table("s").pks.tolist()
-    store.save_matches("cx", "s", [(pks[0], "a")], signals="h1", revision=1)
-    assert store.current_matches("cx", "s", signals="h1", revision=1) == [(pks[0], "a")]
+    pks = store.load_table("s").pks
+    matches = MatchSet(pks[:1], np.array([1], np.int32), ["a", "b"])
+    store.save_matches("cx", "s", matches, signals="h1", revision=1)
+    found = store.current_matches("cx", "s", signals="h1", revision=1)
+    assert found is not None
+    assert (found.pks.tolist(), found.causes.tolist(), found.cause_ids) == (
+        pks[:1].tolist(),
+        [1],
+        ["a", "b"],
+    )
     assert store.current_matches("cx", "s", signals="h2", revision=1) is None
     assert store.current_matches("cx", "s", signals="h1", revision=2) is None
 
