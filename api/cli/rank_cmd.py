@@ -36,6 +36,7 @@ from api.cli.rank_io import (
 from diagrams.charts import CHART_FORMATS, render_pareto
 from fishbone.exceptions import FeedbackError, FormatError, RenderError
 from fishbone.ranking import RankedCause, rank
+from fishbone.records import FeedbackTable
 from fishbone.trends import CauseTrend, trend
 
 __all__ = ["COMMANDS", "ChartKind", "chart", "rank_", "trend_"]
@@ -96,6 +97,16 @@ def _table(rows: Sequence[RankedCause], method: str) -> Table:
             _quote(r.quotes[0]) if r.quotes else "",
         )
     return out
+
+
+def _footer(rows: Sequence[RankedCause], table: FeedbackTable, method: str) -> str:
+    """Return the line under the table: records, method and what its numbers mean."""
+    text = f"{len(table)} comments, method {method}"
+    if method == "impact" and table.scale is not None and table.scale.is_nps:
+        text += " (impact in NPS points)"
+    if method == "drivers" and rows:
+        text += f" ({rows[0].importance_method}, R\u00b2 = {rows[0].r2 or 0.0:.3f})"
+    return text
 
 
 def rank_(
@@ -175,7 +186,7 @@ def rank_(
             width=160, record=output is not None, file=io.StringIO() if output else None
         )
         console.print(_table(rows, method.value))
-        console.print(f"{len(table)} comments, method {method.value}")
+        console.print(_footer(rows, table, method.value))
         if output is not None:
             emit(console.export_text(), output)
 

@@ -225,4 +225,5 @@ def test_rank_table_to_file(files, tmp_path):
     invoke("rank", diagram, "-f", feedback, "-m", "drivers", "-o", out)
     text = out.read_text(encoding="utf-8")
     assert "importance" in text
-    assert "method drivers" in text
+    assert "method drivers (" in text
+    assert "R\u00b2 = " in text
