@@ -206,9 +206,12 @@ def _boot_means(
     sd = np.sqrt(np.clip(p @ levels**2 - mean**2, 0.0, None))
     out = np.empty(k.shape)
     small = k.max(axis=1) < BOOT_EXACT_LIMIT
-    if small.any():
-        draws = rng.multinomial(k[small], p[small][:, None, :])
-        out[small] = draws @ levels / np.where(k[small] > 0, k[small], 1)
+    rows = np.flatnonzero(small)
+    step = max(1, 2_000_000 // max(k.shape[1] * levels.shape[0], 1))  # ~16 MB of draws
+    for start in range(0, rows.shape[0], step):
+        part = rows[start : start + step]
+        draws = rng.multinomial(k[part], p[part][:, None, :])
+        out[part] = draws @ levels / np.where(k[part] > 0, k[part], 1)
     big = ~small
     if big.any():
         noise = rng.standard_normal(k[big].shape)
