@@ -1,10 +1,12 @@
 r"""A columnar fast path for CSV blocks: most lines are split by a few C-level passes, not row by row.
 
-In a block of lines, each line with no quote character and exactly ``width - 1``
-delimiters is one record whose fields are the text between delimiters. Those
-lines are joined and split *once* (``str.split``), and column ``i`` is the slice
-``fields[i::width]``. Lines with quotes (or another field count) go through the
-``csv`` module, one self-contained line each. A block in which some line has an
+In a block of lines, each line with exactly ``width - 1`` delimiters outside quotes,
+whose quotes (if any) only enclose whole fields, is one record. Those lines are
+unquoted in bulk (delimiters inside quotes become a placeholder, quote characters
+are dropped: numpy over the block's bytes), joined and split *once*
+(``str.split``); column ``i`` is the slice ``fields[i::width]``. Other lines
+(escaped quotes, another field count) go through the ``csv`` module, one
+self-contained line each. A block in which some line has an
 odd number of quotes (a quoted field that spans lines) is left to the ``csv``
 module whole: :func:`split_block` returns None.
 
@@ -32,6 +34,8 @@ __all__ = ["split_block"]
 
 _QUOTE: Final = ord('"')
 _NEWLINE: Final = ord("\n")
+_HOLD: Final = "\x1f"
+"""Stands in for a delimiter inside a quoted field while a block is split."""
 
 IntArray = npt.NDArray[np.int64]
 
@@ -80,10 +84,65 @@ def split_block(
     quotes = _per_line(codes, ends, _QUOTE)
     if (quotes % 2).any():
         return None
-    fast = (quotes == 0) & (_per_line(codes, ends, ord(delimiter)) == width - 1)
+    fast, inner, qpos = _simple_lines(codes, ends, quotes, ord(delimiter), width, text)
+    if len(qpos):  # unquote: inner delimiters become a placeholder, quotes go
+        marked = codes.copy()
+        marked[inner] = ord(_HOLD)
+        keep = np.ones(len(codes), bool)
+        keep[qpos] = False
+        text = marked[keep].tobytes().decode("utf-8")
+    bad: list[tuple[int, int]] = []
     if fast.all():
-        return _columns(text[:-1], width, delimiter), list(range(len(lines))), []
-    return _mixed(lines, fast, width, delimiter)
+        columns, kept = _columns(text[:-1], width, delimiter), list(range(len(lines)))
+    else:
+        columns, kept, bad = _mixed(
+            lines, text[:-1].split("\n"), fast, width, delimiter
+        )
+    if len(inner):
+        columns = [_restore(col, delimiter) for col in columns]
+    return columns, kept, bad
+
+
+def _simple_lines(
+    codes: npt.NDArray[np.uint8],
+    ends: IntArray,
+    quotes: IntArray,
+    delim: int,
+    width: int,
+    text: str,
+) -> tuple[npt.NDArray[np.bool_], IntArray, IntArray]:
+    """Find the lines that split simply: no quotes, or quotes that only enclose whole fields.
+
+    Returns the mask of such lines with ``width`` fields, the positions of delimiters
+    inside their quoted fields, and the positions of the quotes to drop (none when
+    no such line is quoted).
+    """
+    dpos = np.flatnonzero(codes == delim)
+    qpos = np.flatnonzero(codes == _QUOTE)
+    simple = quotes == 0
+    inside = np.zeros(len(dpos), bool)
+    if len(qpos) and _HOLD not in text:
+        opens, closes = qpos[0::2], qpos[1::2]  # every line has an even count
+        before, after = codes[np.maximum(opens - 1, 0)], codes[closes + 1]
+        whole = ((opens == 0) | (before == delim) | (before == _NEWLINE)) & (
+            (after == delim) | (after == _NEWLINE)
+        )  # a quote pair around a whole field; escaped quotes ("") fail this
+        quoted_ok = quotes > 0
+        quoted_ok[np.searchsorted(ends, opens[~whole])] = False
+        simple |= quoted_ok
+        inside = np.searchsorted(qpos, dpos, side="right") % 2 == 1
+    fields = np.bincount(np.searchsorted(ends, dpos[~inside]), minlength=len(ends))
+    fast = simple & (fields[: len(ends)] == width - 1)
+    inner = (
+        dpos[inside & fast[np.searchsorted(ends, dpos)]] if inside.any() else dpos[:0]
+    )
+    return fast, inner, qpos if (fast & (quotes > 0)).any() else qpos[:0]
+
+
+def _restore(column: list[str], delimiter: str) -> list[str]:
+    if _HOLD not in "".join(column):
+        return column
+    return [v.replace(_HOLD, delimiter) for v in column]
 
 
 def _columns(text: str, width: int, delimiter: str) -> list[list[str]]:
@@ -99,8 +158,13 @@ def _pick(items: list[str], idx: list[int]) -> list[str]:
 
 
 def _mixed(
-    lines: list[str], fast: npt.NDArray[np.bool_], width: int, delimiter: str
+    lines: list[str],
+    pieces: list[str],
+    fast: npt.NDArray[np.bool_],
+    width: int,
+    delimiter: str,
 ) -> tuple[list[list[str]], list[int], list[tuple[int, int]]]:
+    """Split the fast lines (from ``pieces``, unquoted) and read the others with the csv module."""
     fast_idx = np.flatnonzero(fast)
     slow_idx = np.flatnonzero(~fast).tolist()
     slow_rows = list(csv.reader(_pick(lines, slow_idx), delimiter=delimiter))
@@ -116,9 +180,9 @@ def _mixed(
     ]
     order = np.concatenate([fast_idx, np.array([i for i, _ in good], np.int64)])
     perm = np.argsort(order, kind="stable")
-    joined = "".join(_pick(lines, fast_idx.tolist()))
+    joined = "\n".join(_pick(pieces, fast_idx.tolist()))
     fast_cols = (
-        _columns(joined[:-1], width, delimiter)
+        _columns(joined, width, delimiter)
         if len(fast_idx)
         else [[] for _ in range(width)]
     )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fishbone.exceptions import FeedbackError
 from fishbone.feedback import (
@@ -544,3 +548,30 @@ def test_fast_path_line_numbers_and_field_counts(tmp_path: Path) -> None:
         (4, "row has 3 fields but the header has 2"),
         (5, "score 'x' is not a number"),
     ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet='ab ,"\n\x1fé;', max_size=8),
+            st.text(alphabet="xy,\"'", max_size=4),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC]),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_reader_agrees_with_the_csv_module(
+    rows: list[tuple[str, str]], quoting: int, ending: str
+) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf, quoting=quoting, lineterminator=ending)
+    writer.writerow(["text", "channel"])
+    writer.writerows(rows)
+    expected = [r for r in csv.reader(io.StringIO(buf.getvalue(), newline="")) if r][1:]
+    result = parse_feedback(io.StringIO(buf.getvalue(), newline=""))
+    kept = [(t, c) for t, c in expected if t]  # a row without text is empty here
+    assert result.table.texts == [t for t, _ in kept]
+    assert list(result.table.channels) == [c.strip() or None for _, c in kept]
