@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pytest
@@ -564,7 +565,7 @@ def test_fast_path_line_numbers_and_field_counts(tmp_path: Path) -> None:
     st.sampled_from(["\n", "\r\n"]),
 )
 def test_reader_agrees_with_the_csv_module(
-    rows: list[tuple[str, str]], quoting: int, ending: str
+    rows: list[tuple[str, str]], quoting: Literal[0, 1, 2, 3], ending: str
 ) -> None:
     buf = io.StringIO()
     writer = csv.writer(buf, quoting=quoting, lineterminator=ending)
