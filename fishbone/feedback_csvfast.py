@@ -72,9 +72,8 @@ def split_block(
     text = "".join(lines)
     if (
         "\r" in text
-    ):  # Windows line ends (what csv.writer writes); any other \r: csv module
-        lines = [line[:-2] + "\n" if line.endswith("\r\n") else line for line in lines]
-        text = "".join(lines)
+    ):  # Windows line ends (csv.writer's default); any other \r: csv module
+        text = text.replace("\r\n", "\n")  # slow lines keep theirs: csv reads them
         if "\r" in text:
             return None
     codes = np.frombuffer(text.encode("utf-8"), np.uint8)
@@ -140,9 +139,10 @@ def _simple_lines(
 
 
 def _restore(column: list[str], delimiter: str) -> list[str]:
-    if _HOLD not in "".join(column):
+    joined = "\n".join(column)  # no field holds a newline: its line would be slow
+    if _HOLD not in joined:
         return column
-    return [v.replace(_HOLD, delimiter) for v in column]
+    return joined.replace(_HOLD, delimiter).split("\n")
 
 
 def _columns(text: str, width: int, delimiter: str) -> list[list[str]]:
