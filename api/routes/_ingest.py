@@ -9,20 +9,43 @@ row and line numbers.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, Final
 
+from starlette.concurrency import run_in_threadpool
+
 from api.errors import PayloadTooLarge, Unprocessable
 from api.routes._rows import RowRejected, RowValidator, column_map
 from api.schemas import IngestReport, RejectOut
 from fishbone.store import RecordRow, Store
 
-__all__ = ["IngestRun", "csv_rows", "ndjson_lines"]
+__all__ = ["IngestRun", "Writer", "csv_rows", "ndjson_lines"]
 
 _BOM: Final = b"\xef\xbb\xbf"
+
+
+class Writer:
+    """Writes batches in a worker thread while the next batch is parsed (one write at a time)."""
+
+    def __init__(self, run: IngestRun) -> None:
+        self.run = run
+        self.task: asyncio.Future[None] | None = None
+
+    async def submit(self) -> None:
+        """Wait for the previous write, then start writing the pending batch."""
+        await self.finish()
+        batch = self.run.take()
+        self.task = asyncio.ensure_future(run_in_threadpool(self.run.write, batch))
+
+    async def finish(self) -> None:
+        """Wait for the write under way, if any."""
+        if self.task is not None:
+            task, self.task = self.task, None
+            await task
 
 
 @dataclass(slots=True)
@@ -94,13 +117,21 @@ class IngestRun:
             return
         self.add_json(row, line, raw)
 
-    def flush(self) -> None:
-        """Write the pending batch in one transaction."""
-        if self.pending:
-            counts = self.store.ingest(self.dataset, self.pending, actor=self.actor)
+    def take(self) -> list[RecordRow]:
+        """Return the pending batch and start a new one."""
+        batch, self.pending = self.pending, []
+        return batch
+
+    def write(self, batch: list[RecordRow]) -> None:
+        """Write one batch in one transaction and count it."""
+        if batch:
+            counts = self.store.ingest(self.dataset, batch, actor=self.actor)
             self.inserted += counts.inserted
             self.updated += counts.updated
-            self.pending = []
+
+    def flush(self) -> None:
+        """Write the pending batch now."""
+        self.write(self.take())
 
     def report(self) -> IngestReport:
         """Return the response body (after the last flush)."""

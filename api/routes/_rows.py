@@ -63,6 +63,8 @@ ALIASES: Final[dict[str, str]] = {
 """Common CSV column names and the field each one means."""
 
 _FORMULA: Final = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST: Final = frozenset("=+-@\t\r")
+_FIELD_SET: Final = frozenset(FIELDS)
 _MAX_SHORT: Final = 200
 
 
@@ -90,6 +92,14 @@ def column_map(header: list[str]) -> tuple[dict[int, str], list[str]]:
 
 
 def _short(name: str, value: object, *, required: bool = False) -> str | None:
+    if (
+        type(value) is str
+        and 0 < len(value) <= _MAX_SHORT
+        and value[0] not in _FORMULA_FIRST
+        and not value[0].isspace()
+        and not value[-1].isspace()
+    ):
+        return value  # the common case, checked in one go
     if value is None or value == "":
         if required:
             raise RowRejected(f"{name} is missing; every record needs one")
@@ -145,6 +155,13 @@ class RowValidator:
         self.max_row_bytes = max_row_bytes
 
     def _score(self, value: object) -> float | None:
+        kind = type(value)
+        if kind is int or kind is float:
+            score = float(value)  # type: ignore[arg-type]
+            if math.isfinite(score) and (
+                self.scale is None or self.scale.low <= score <= self.scale.high
+            ):
+                return score
         if value is None or value == "":
             return None
         if isinstance(value, bool) or not isinstance(value, int | float | str):
@@ -175,6 +192,13 @@ class RowValidator:
 
     @staticmethod
     def _date(value: object) -> str | None:
+        if type(value) is str and len(value) == 10:
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+            else:
+                return value
         if value is None or value == "":
             return None
         if not isinstance(value, str):
@@ -206,6 +230,12 @@ class RowValidator:
         return out
 
     def _text(self, value: object) -> str:
+        if (
+            type(value) is str
+            and len(value) * 4 <= self.max_row_bytes
+            and "\x00" not in value
+        ):
+            return value
         if value is None:
             return ""
         if not isinstance(value, str):
@@ -231,25 +261,30 @@ class RowValidator:
             raise RowRejected(
                 f"a record must be a JSON object, not {type(raw).__name__}"
             )
-        unknown = [k for k in raw if k not in FIELDS]
-        if unknown:
+        if raw.keys() - _FIELD_SET:
+            unknown = [k for k in raw if k not in _FIELD_SET]
             raise RowRejected(f"unknown field {unknown[0]!r}; use {', '.join(FIELDS)}")
         return self._build(raw)
 
     def _build(self, raw: Mapping[str, Any]) -> RecordRow:
-        ext_id = _short("id", raw.get("id"), required=True)
+        get = raw.get
+        ext_id = _short("id", get("id"), required=True)
         assert ext_id is not None
-        self._scale(raw.get("scale"))
+        if get("scale") is not None:
+            self._scale(get("scale"))
+        text, score, date = get("text"), get("score"), get("date")
+        channel, segment = get("channel"), get("segment")
+        tags, causes, ratings = get("tags"), get("causes"), get("ratings")
         row = RecordRow(
             ext_id=ext_id,
-            text=self._text(raw.get("text")),
-            score=self._score(raw.get("score")),
-            date=self._date(raw.get("date")),
-            channel=_short("channel", raw.get("channel")),
-            segment=_short("segment", raw.get("segment")),
-            tags=_list("tags", raw.get("tags")),
-            causes=_list("causes", raw.get("causes")),
-            ratings=self._ratings(raw.get("ratings")),
+            text="" if text is None else self._text(text),
+            score=None if score is None else self._score(score),
+            date=None if date is None else self._date(date),
+            channel=None if channel is None else _short("channel", channel),
+            segment=None if segment is None else _short("segment", segment),
+            tags=_list("tags", tags) if tags else [],
+            causes=_list("causes", causes) if causes else [],
+            ratings=None if ratings is None else self._ratings(ratings),
         )
         if not row["text"] and row["score"] is None and not row["causes"]:
             raise RowRejected(

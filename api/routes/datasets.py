@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import IngestDep, ReadDep, SettingsDep, StoreDep
 from api.errors import PayloadTooLarge, Unprocessable
 from api.routes._http import ERRORS
-from api.routes._ingest import IngestRun, csv_rows, ndjson_lines
+from api.routes._ingest import IngestRun, Writer, csv_rows, ndjson_lines
 from api.routes._rows import RowValidator
 from api.schemas import (
     DatasetCreate,
@@ -206,6 +206,7 @@ async def ingest_ndjson(
     """Stream records, one JSON object per line; rows are stored while the upload goes on."""
     _check_length(request, settings.max_request_bytes, "max_request_bytes")
     run = await run_in_threadpool(_run, store, settings, dataset_id, who.name)
+    writer = Writer(run)
     row = 0
     lines = ndjson_lines(
         request.stream(),
@@ -216,8 +217,9 @@ async def ingest_ndjson(
         row += 1
         run.add_ndjson_line(row, line, data)
         if run.full:
-            await run_in_threadpool(run.flush)
-    await run_in_threadpool(run.flush)
+            await writer.submit()
+    await writer.submit()
+    await writer.finish()
     return await run_in_threadpool(run.report)
 
 

@@ -304,9 +304,9 @@ class FeedbackMixin(StoreBase):
         names = ["dataset_id", *_COLUMNS]
         if compiled.positional:
             order = [names.index(n) for n in compiled.positiontup or ()]
-            conn.exec_driver_sql(
-                compiled.string, [tuple(p[i] for i in order) for p in params]
-            )
+            if order != list(range(len(names))):
+                params = [tuple(p[i] for i in order) for p in params]
+            conn.exec_driver_sql(compiled.string, params)
         else:
             conn.exec_driver_sql(
                 compiled.string, [dict(zip(names, p, strict=True)) for p in params]
@@ -380,7 +380,13 @@ class FeedbackMixin(StoreBase):
                 args: Any = tuple(params[n] for n in compiled.positiontup or ())
             else:
                 args = params
-            rows = conn.exec_driver_sql(compiled.string, args).all()
+            # The driver's own cursor: plain tuples, no Row objects for 100,000s of rows.
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(compiled.string, args)
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
         return _loaded(rows, scale)
 
     def current_matches(
