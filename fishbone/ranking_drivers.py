@@ -34,6 +34,7 @@ from fishbone.importance import (
     group_lmg_cost,
     lmg,
     relative_weights,
+    single_blas_thread,
 )
 from fishbone.ranking_rows import Rows
 from fishbone.records import FeedbackTable
@@ -154,12 +155,13 @@ def drivers_fields(
     R, r = correlations(X, feedback.scores[scored], weights=w[scored])
     groups = np.unique(rows.categories, return_inverse=True)[1]
     method = choose_method(len(rows.ids), int(groups.max(initial=-1)) + 1, how)
-    if method == "weights":
-        part = relative_weights(R, r)
-    elif method == "lmg":
-        part = lmg(R, r)
-    else:
-        part = group_lmg(R, r, groups.tolist())
+    with single_blas_thread():
+        if method == "weights":
+            part = relative_weights(R, r)
+        elif method == "lmg":
+            part = lmg(R, r)
+        else:
+            part = group_lmg(R, r, groups.tolist())
     part = np.clip(part, 0.0, None)
     r2 = float(part.sum())
     share = part / r2 if r2 > 1e-12 else np.zeros_like(part)
