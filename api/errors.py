@@ -26,6 +26,7 @@ from fishbone.exceptions import (
     FeedbackError,
     FishboneError,
     FormatError,
+    RenderError,
     TemplateNotFound,
 )
 from fishbone.store.errors import AlreadyExists, NotFound, VersionConflict
@@ -115,6 +116,7 @@ PROBLEMS: Final[tuple[tuple[type[Exception], int, str], ...]] = (
     (DiagramInvalid, 422, "diagram-invalid"),
     (FormatError, 422, "format-error"),
     (FeedbackError, 422, "feedback-invalid"),
+    (RenderError, 503, "render-failed"),
     (FishboneError, 400, "bad-request"),
 )
 """Domain error class -> (HTTP status, problem slug); the first match wins."""

@@ -1,4 +1,4 @@
-"""``/diagrams/{id}/render.{format}``: pictures of a diagram, coloured by a ranking when asked.
+"""``/diagrams/{id}/render.{format}`` and ``pareto.{format}``: a diagram's picture and its Pareto chart.
 
 Pictures are cached in memory by a hash of everything they depend on (the
 document, the format, the options, the dataset revision); that hash is the
@@ -7,6 +7,7 @@ ETag, so ``If-None-Match`` answers 304 without drawing or sending anything.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Annotated, Any, Final, Literal
@@ -18,6 +19,7 @@ from api.deps import IfNoneMatchDep, ReadDep, RenderCacheDep, RendererDep, Store
 from api.routes._analysis import Filters, rank_from_store
 from api.routes._http import ERRORS, etag_matches
 from api.routes.rankings import Method
+from diagrams.charts import render_pareto
 from fishbone.store import Store
 
 __all__ = ["MEDIA_TYPES", "router"]
@@ -127,5 +129,63 @@ def render_diagram(
             ).rows
         diagram = store.get_diagram(diagram_id).diagram
         data = diagrams.render(diagram, fmt, renderer=renderer, ranking=rows, **options)
+        cache.put(key, data)
+    return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+@router.get(
+    "/pareto.{fmt}", response_class=Response, responses=_binary("The Pareto chart.")
+)
+def pareto_chart(
+    diagram_id: str,
+    fmt: Format,
+    store: StoreDep,
+    renderer: RendererDep,
+    cache: RenderCacheDep,
+    _who: ReadDep,
+    dataset: Annotated[str, Query(description="The dataset whose ranking is charted.")],
+    if_none_match: IfNoneMatchDep = None,
+    method: Annotated[Method, Query(description="Ranking method.")] = "pareto",
+    since: Annotated[dt.date | None, Query(description="First date included.")] = None,
+    until: Annotated[dt.date | None, Query(description="Last date included.")] = None,
+    segment: Annotated[str | None, Query(max_length=200)] = None,
+    channel: Annotated[str | None, Query(max_length=200)] = None,
+    top: Annotated[int, Query(ge=1, le=100, description="Bars drawn.")] = 15,
+    title: Annotated[str, Query(max_length=500)] = "",
+    theme: Annotated[Literal["light", "dark", "print"], Query()] = "light",
+    size: Annotated[
+        int, Query(ge=16, le=32000, description="Largest PNG side.")
+    ] = 4000,
+    dpi: Annotated[float, Query(ge=1, le=1200)] = 96.0,
+) -> Response:
+    """Chart the ranking as a Pareto chart (bars by share, cumulative line, 80 % mark)."""
+    filters = Filters(since=since, until=until, segment=segment, channel=channel)
+    options: dict[str, Any] = {
+        "top": top,
+        "title": title,
+        "theme": theme,
+        "size": size,
+        "dpi": dpi,
+        "filters": filters,
+    }
+    key = _key(store, diagram_id, "pareto", fmt, options, dataset, method)
+    headers = {"ETag": f'"{key[:40]}"', "Cache-Control": "no-cache"}
+    if etag_matches(if_none_match, headers["ETag"]):
+        return Response(status_code=304, headers=headers)
+    data = cache.get(key)
+    if data is None:
+        rows = rank_from_store(
+            store, diagram_id, dataset, method=method, filters=filters
+        ).rows
+        data = render_pareto(
+            rows,
+            fmt,
+            renderer=renderer,
+            top=top,
+            title=title,
+            theme=theme,
+            max_pixels=size,
+            dpi=dpi,
+        )
         cache.put(key, data)
     return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)

@@ -79,3 +79,50 @@ def test_ranking_colours_the_picture(client):
 
 def test_missing_diagram_is_404(client):
     problem(client.get(f"{URL}.svg"), 404, "not-found")
+
+
+def test_pareto_chart_of_a_ranking(client, renderer):
+    create(client)
+    client.post("/api/v1/datasets", json={"id": "s"})
+    client.post(
+        "/api/v1/datasets/s/records",
+        json=[
+            {"id": "1", "text": "refund"},
+            {"id": "2", "text": "app crash"},
+            {"id": "3", "text": "refund"},
+        ],
+    )
+    url = "/api/v1/diagrams/cx/pareto"
+    svg = client.get(
+        f"{url}.svg", params={"dataset": "s", "title": "Why <customers> call"}
+    )
+    assert svg.status_code == 200, svg.text
+    assert svg.headers["content-type"] == "image/svg+xml"
+    assert b"Refunds are fast" in svg.content
+    assert b"Why &lt;customers&gt; call" in svg.content
+    assert b"<script" not in svg.content
+    again = client.get(
+        f"{url}.svg",
+        params={"dataset": "s", "title": "Why <customers> call"},
+        headers={"If-None-Match": svg.headers["ETag"]},
+    )
+    assert again.status_code == 304
+    png = client.get(f"{url}.png", params={"dataset": "s"})
+    assert png.status_code == 200
+    assert [call[1] for call in renderer.calls] == ["png"]
+    problem(client.get(f"{url}.svg"), 422, "request-invalid")
+
+
+def test_graphviz_failure_is_a_clear_503(app, client):
+    from fishbone.exceptions import RenderError
+
+    class Failing:
+        def render(self, dot, *, format, max_pixels, dpi, timeout):
+            raise RenderError(
+                "Graphviz 'neato' not found; install the graphviz package"
+            )
+
+    create(client)
+    app.state.renderer = Failing()
+    body = problem(client.get(f"{URL}.png"), 503, "render-failed")
+    assert body["detail"] == "Graphviz 'neato' not found; install the graphviz package"
