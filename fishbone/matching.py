@@ -44,6 +44,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -130,6 +131,12 @@ class SignalMatcher:
             return records, self._members[lo]
         offsets = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
         return np.repeat(records, sizes), self._members[np.repeat(lo, sizes) + offsets]
+
+
+@functools.lru_cache(maxsize=8)
+def _matcher(signals: tuple[tuple[str, tuple[str, ...]], ...]) -> SignalMatcher:
+    """Build (once per set of signals: a server matches often) the automaton."""
+    return SignalMatcher(dict(signals))
 
 
 def _patterns(phrase: str) -> list[str]:
@@ -285,7 +292,7 @@ def match_report(
     labelled = np.zeros(len(table), bool)
     labelled[ex_rows] = True
     todo = np.flatnonzero(~labelled)
-    matcher = SignalMatcher({c.id: c.signals for c in diagram.causes})
+    matcher = _matcher(tuple((c.id, tuple(c.signals)) for c in diagram.causes))
     texts = (
         table.texts
         if len(todo) == len(table)

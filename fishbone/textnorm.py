@@ -156,19 +156,21 @@ def _is_cvc(word: str) -> bool:
 
 def _inflect(lemma: str) -> set[str]:
     """Return the regular inflections of ``lemma``: plural, ``ed``, ``ing``, ``ings``."""
-    forms = {lemma, lemma + "s"}
-    if lemma.endswith(("s", "x", "z", "ch", "sh")):
-        forms.add(lemma + "es")
-    if lemma.endswith("y"):
-        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
-    if lemma.endswith("e"):
-        stems = (
+    if len(lemma) >= 2 and lemma[-1] == "y" and lemma[-2] not in _VOWELS:
+        stem_y = lemma[:-1]  # reply: replies, replied, replying
+        forms = {lemma, stem_y + "ies", stem_y + "ied", lemma + "ing"}
+    elif lemma.endswith("e"):
+        ing = (
             {lemma[:-1], lemma} if lemma.endswith(("ee", "ye", "oe")) else {lemma[:-1]}
         )
-        forms |= {lemma + "d"} | {s + "ing" for s in stems}
+        forms = {lemma, lemma + "s", lemma + "d"} | {s + "ing" for s in ing}
     else:
-        doubled = lemma + lemma[-1] if _is_cvc(lemma) else lemma
-        forms |= {lemma + "ed", lemma + "ing", doubled + "ed", doubled + "ing"}
+        forms = {lemma, lemma + "ed", lemma + "ing"}
+        forms.add(
+            lemma + "es" if lemma.endswith(("s", "x", "z", "ch", "sh")) else lemma + "s"
+        )
+        if _is_cvc(lemma):
+            forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
     forms |= {f + "s" for f in forms if f.endswith("ing")}
     return forms
 
@@ -182,7 +184,7 @@ def variants(word: str) -> set[str]:
 
     Examples:
         >>> sorted(variants("reply"))
-        ['replied', 'replies', 'reply', 'replyed', 'replying', 'replyings', 'replys']
+        ['replied', 'replies', 'reply', 'replying', 'replyings']
         >>> sorted(w for w in variants("price") if w.startswith("price"))
         ['price', 'priced', 'prices']
         >>> "apps" in variants("app"), "happy" in variants("app")
@@ -196,8 +198,8 @@ def variants(word: str) -> set[str]:
     bases = {plural_free, lemma}
     if lemma != plural_free:
         bases |= {lemma + "e", lemma[:-1]}  # "charged" <- "charge", "stopped" <- "stop"
-    if lemma.endswith("e"):
-        bases.add(lemma.rstrip("e"))
+    if lemma.endswith("e") and word.endswith("es"):
+        bases.add(lemma.rstrip("e"))  # "dishes" <- "dish"
     found = {word}
     for base in bases:
         found |= _inflect(base)
