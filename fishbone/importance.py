@@ -29,7 +29,6 @@ Examples:
 from __future__ import annotations
 
 import contextlib
-import importlib
 import itertools
 import math
 from collections.abc import Iterator, Sequence
@@ -38,6 +37,7 @@ from typing import Final, Literal
 import numpy as np
 import numpy.typing as npt
 from scipy import linalg, sparse
+from threadpoolctl import threadpool_limits
 
 from fishbone.exceptions import FeedbackError
 
@@ -70,24 +70,18 @@ _RIDGE: Final = 1e-10
 
 @contextlib.contextmanager
 def single_blas_thread() -> Iterator[None]:
-    """Run the block with BLAS/LAPACK on one thread, when threadpoolctl is installed.
+    """Run the block with BLAS/LAPACK on one thread.
 
     The matrices here are small (a few hundred predictors), where OpenBLAS's
     threads cost far more than they save: a 300 x 300 ``eigh`` took 0.2-2.4 s
-    with threads on a busy 2-core machine and 0.02 s on one. threadpoolctl is
-    optional (it comes with scikit-learn); without it nothing changes.
+    with threads on a busy 2-core machine and 0.02 s on one.
 
     Examples:
         >>> with single_blas_thread():
         ...     float(np.linalg.eigh(np.eye(2))[0].sum())
         2.0
     """
-    try:
-        limits = importlib.import_module("threadpoolctl").threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl is in the test environment
-        yield
-        return
-    with limits(limits=1, user_api="blas"):
+    with threadpool_limits(limits=1, user_api="blas"):
         yield
 
 
