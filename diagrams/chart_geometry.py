@@ -205,17 +205,23 @@ def pareto_geometry(
 
 
 def percent(value: float) -> str:
-    """Return a share as a whole percentage, ``"40 %"``.
+    """Return a share as a percentage with the decimals it needs (at most two).
 
     Examples:
-        >>> percent(0.125), percent(1.0)
-        ('12 %', '100 %')
+        >>> percent(0.4), percent(0.125), percent(0.0025), percent(1.0)
+        ('40 %', '12.5 %', '0.25 %', '100 %')
     """
-    return f"{value * 100:.0f} %"
+    text = f"{value * 100:.2f}".rstrip("0").rstrip(".")
+    return f"{text} %"
 
 
 def _step(top: float) -> float:
-    return 0.05 if top <= 0.3 else 0.1 if top <= 0.6 else 0.2
+    """Return a round tick step (1, 2, 2.5 or 5 times a power of ten) for about five ticks."""
+    raw = max(top, 1e-4) / 5
+    power = 10.0 ** math.floor(math.log10(raw))
+    return round(
+        next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw - 1e-15), 12
+    )
 
 
 def ticks(g: ParetoGeometry) -> list[float]:
