@@ -63,6 +63,15 @@ def median_ms(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
+def run_checked(command: list[str], *, data: bytes | None = None) -> None:
+    """Run a command; on failure, stop with its stderr."""
+    done = subprocess.run(command, input=data, capture_output=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(
+            f"{command[:3]} failed:\n{done.stderr.decode(errors='replace')}"
+        )
+
+
 def plain_dot(diagram: Diagram) -> str:
     """The same labels and tree edges as the fishbone, for dot to lay out itself."""
     lines = ["digraph tree {", 'node [shape=box, fontname="DejaVu Sans", fontsize=10];']
@@ -104,10 +113,8 @@ def bench(
     source = tmp / f"{name}.json"
     source.write_text(diagram.model_dump_json(by_alias=True), encoding="utf-8")
     command = [*cli(), "render", str(source), "-o", str(tmp / f"{name}.svg")]
-    subprocess.run(command, check=True, capture_output=True)
-    row["process"] = median_ms(
-        lambda: subprocess.run(command, check=True, capture_output=True), repeat
-    )
+    run_checked(command)
+    row["process"] = median_ms(lambda: run_checked(command), repeat)
     alone = [
         str(ROOT / ".venv" / "bin" / "python"),
         "-c",
@@ -115,15 +122,11 @@ def bench(
         str(source),
         str(tmp / f"{name}-alone.svg"),
     ]
-    row["render_only"] = median_ms(
-        lambda: subprocess.run(alone, check=True, capture_output=True, cwd=ROOT), repeat
-    )
+    row["render_only"] = median_ms(lambda: run_checked(alone), repeat)
     plain = plain_dot(diagram)
     dot_repeat = repeat if nodes < 2000 else max(1, repeat // 3)
     row["dot_tsvg"] = median_ms(
-        lambda: subprocess.run(
-            ["dot", "-Tsvg"], input=plain.encode(), check=True, capture_output=True
-        ),
+        lambda: run_checked(["dot", "-Tsvg"], data=plain.encode()),
         dot_repeat,
     )
     row["canvas"] = f"{lay.width:.0f} x {lay.height:.0f} pt"

@@ -38,7 +38,12 @@ _ROW_GAP: Final = 14.0
 
 
 def mirror(box: Box, *, x: bool = False, y: bool = False) -> Box:
-    """Return the box reflected through the y axis (``x``) and/or the x axis (``y``)."""
+    """Return the box reflected through the y axis (``x``) and/or the x axis (``y``).
+
+    Examples:
+        >>> mirror(Box(key="a", kind="cause", x=3, y=4, w=2, h=2), x=True, y=True).x1
+        -2.0
+    """
     return box.moved(-2 * box.x if x else 0.0, -2 * box.y if y else 0.0)
 
 
@@ -73,9 +78,93 @@ def _edge_point(box: Box, toward: Point) -> Point:
     return box.x + dx * scale, box.y + dy * scale
 
 
+_BOWS: Final = (
+    0.2,
+    -0.2,
+    0.4,
+    -0.4,
+    0.7,
+    -0.7,
+    0.1,
+    -0.1,
+    1.0,
+    -1.0,
+    1.5,
+    -1.5,
+    2.5,
+    -2.5,
+)
+"""Bends tried for a cross-link, as a fraction of its length, until one misses every label."""
+_CELL: Final = 64.0
+
+
+def _grid(boxes: list[Box]) -> dict[tuple[int, int], list[Box]]:
+    """Index boxes by the grid cells they cover."""
+    grid: dict[tuple[int, int], list[Box]] = {}
+    for box in boxes:
+        for gx in range(math.floor(box.x0 / _CELL), math.floor(box.x1 / _CELL) + 1):
+            for gy in range(math.floor(box.y0 / _CELL), math.floor(box.y1 / _CELL) + 1):
+                grid.setdefault((gx, gy), []).append(box)
+    return grid
+
+
+def _hits(
+    curve: tuple[Point, Point, Point, Point],
+    grid: dict[tuple[int, int], list[Box]],
+    ends: set[str],
+) -> int:
+    """Return how many sample points of a Bezier fall inside a label other than its ends."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = curve
+    hits = 0
+    for i in range(1, 32):
+        t = i / 32
+        a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t**3
+        px, py = a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3
+        for box in grid.get((math.floor(px / _CELL), math.floor(py / _CELL)), ()):
+            if box.key not in ends and box.x0 < px < box.x1 and box.y0 < py < box.y1:
+                hits += 1
+    return hits
+
+
+def _curve(
+    a: Box, b: Box, bow: float
+) -> tuple[tuple[Point, Point, Point, Point], Point]:
+    """Return a Bezier from box ``a`` to box ``b`` bent by ``bow``, and its arrow tip.
+
+    The controls are set off the centre line; the curve leaves ``a`` toward
+    the first control and enters ``b`` from the second, so strong bends
+    leave sideways instead of through a neighbour.
+    """
+    dx, dy = b.x - a.x, b.y - a.y
+    c1 = (a.x + dx / 3 - dy * bow, a.y + dy / 3 + dx * bow)
+    c2 = (a.x + 2 * dx / 3 - dy * bow, a.y + 2 * dy / 3 + dx * bow)
+    start, tip = _edge_point(a, c1), _edge_point(b, c2)
+    tx, ty = tip[0] - c2[0], tip[1] - c2[1]
+    length = math.hypot(tx, ty) or 1.0
+    stop = (tip[0] - tx / length * 8.0, tip[1] - ty / length * 8.0)
+    return (start, c1, c2, stop), tip
+
+
 def _arrows(lay: Layout, diagram: Diagram) -> list[Arrow]:
-    """Return a curved arrow per cross-link whose two causes are drawn."""
+    """Return a curved arrow per cross-link whose two causes are drawn.
+
+    Each arrow bends by the first of :data:`_BOWS` whose curve misses every
+    other label (or the one that crosses the fewest).
+    """
     by_key = {b.key: b for b in lay.boxes}
+    for badge in [b for b in lay.boxes if b.kind == "badge"]:
+        # aim at the whole unit, so the arrow tip is not hidden under the badge
+        label = by_key[f"cause:{badge.ref}"]
+        x0, x1 = min(label.x0, badge.x0), max(label.x1, badge.x1)
+        by_key[label.key] = Box(
+            key=label.key,
+            kind="cause",
+            x=(x0 + x1) / 2,
+            y=label.y,
+            w=x1 - x0,
+            h=label.h,
+        )
+    grid = _grid(lay.boxes) if diagram.links else {}
     arrows = []
     for link in diagram.links:
         a, b = by_key.get(f"cause:{link.source}"), by_key.get(f"cause:{link.target}")
@@ -84,21 +173,13 @@ def _arrows(lay: Layout, diagram: Diagram) -> list[Arrow]:
                 "link %s -> %s skipped: a cause is folded", link.source, link.target
             )
             continue
-        start, tip = _edge_point(a, (b.x, b.y)), _edge_point(b, (a.x, a.y))
-        dx, dy = tip[0] - start[0], tip[1] - start[1]
-        dist = math.hypot(dx, dy) or 1.0
-        nx_, ny_ = -dy / dist * 0.2 * dist, dx / dist * 0.2 * dist
-        stop = (tip[0] - dx / dist * 8.0, tip[1] - dy / dist * 8.0)
-        c1 = (start[0] + dx / 3 + nx_, start[1] + dy / 3 + ny_)
-        c2 = (start[0] + 2 * dx / 3 + nx_, start[1] + 2 * dy / 3 + ny_)
+        ends = {a.key, b.key, f"badge:{link.source}", f"badge:{link.target}"}
+        best, tip = min(
+            (_curve(a, b, bow) for bow in _BOWS),
+            key=lambda curve: _hits(curve[0], grid, ends),
+        )
         arrows.append(
-            Arrow(
-                points=(start, c1, c2, stop),
-                end=tip,
-                tail=a.key,
-                head=b.key,
-                label=link.label,
-            )
+            Arrow(points=best, end=tip, tail=a.key, head=b.key, label=link.label)
         )
     return arrows
 

@@ -191,6 +191,17 @@ def build_tree(
 
     Raises:
         DiagramInvalid: when the diagram breaks the model's rules.
+
+    Examples:
+        >>> from fishbone.model import Category, Diagram, Effect
+        >>> d = Diagram(
+        ...     id="d",
+        ...     effect=Effect(label="E"),
+        ...     categories=[Category(id="p", label="P")],
+        ... )
+        >>> effect, bones = build_tree(d, RenderOptions(), Evidence())
+        >>> effect.lines, [b.key for b in bones]
+        (('E',), ['category:p'])
     """
     if not is_sound(diagram):
         # The full report (and networkx, slow to import) only when needed.

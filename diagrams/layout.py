@@ -48,7 +48,7 @@ from diagrams.text import TextBlock
 from diagrams.tree import tree_layout
 from fishbone.model import Diagram
 
-__all__ = ["ANGLE", "BAND", "layout"]
+__all__ = ["ANGLE", "BAND", "fishbone_layout", "layout"]
 
 ANGLE: Final = 60.0
 """Slant of bones against the line they join, in degrees."""
@@ -240,7 +240,17 @@ def _move_line(line: Line, dx: float, dy: float) -> Line:
 
 
 def fishbone_layout(effect: TextBlock, bones: list[LabelNode]) -> Layout:
-    """Return the bare fishbone (head, spine, bones) with the head at the right."""
+    """Return the bare fishbone (head, spine, bones) with the head at the right.
+
+    The head is centred on the origin's spine (y = 0); bones at even indexes
+    go above it, odd ones below; nothing is titled, mirrored or moved yet.
+
+    Examples:
+        >>> from diagrams.text import measure_label
+        >>> bare = fishbone_layout(measure_label("E", max_width=99), [])
+        >>> [b.key for b in bare.boxes], [ln.kind for ln in bare.lines]
+        (['effect'], ['spine', 'tail', 'tail'])
+    """
     for i, bone in enumerate(bones):
         _size(bone, slanted=True, below=i % 2 == 1)
     head = Box(

@@ -139,6 +139,12 @@ class GraphvizRenderer:
         Raises:
             RenderError: when the format is unknown, Graphviz is missing, fails
                 or runs longer than ``timeout`` seconds.
+
+        Examples:
+            >>> GraphvizRenderer().render("digraph {}", format="gif")
+            Traceback (most recent call last):
+            ...
+            fishbone.exceptions.RenderError: Graphviz cannot draw format 'gif' here; use svg, png or pdf
         """
         if format not in ("svg", "png", "pdf"):
             raise RenderError(

@@ -84,7 +84,12 @@ class Box:
         )
 
     def moved(self, dx: float, dy: float) -> Box:
-        """Return the box shifted by ``(dx, dy)``."""
+        """Return the box shifted by ``(dx, dy)``.
+
+        Examples:
+            >>> Box(key="a", kind="cause", x=1, y=2, w=3, h=4).moved(10, -2).x0
+            9.5
+        """
         # Built directly: dataclasses.replace is slow over thousands of boxes.
         return Box(
             self.key,

@@ -63,7 +63,12 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 
 
 def text_on(fill: str) -> str:
-    """Return a legible text colour (near black or white) on ``fill``."""
+    """Return a legible text colour (near black or white) on ``fill``.
+
+    Examples:
+        >>> text_on("#d84315"), text_on("#fff3e0")
+        ('#ffffff', '#1a1a1a')
+    """
     r, g, b = _rgb(fill)
     luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
     return "#1a1a1a" if luminance > 140 else "#ffffff"

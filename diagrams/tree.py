@@ -56,7 +56,13 @@ def _columns(nodes: list[LabelNode], level: int, widths: list[float]) -> None:
 
 
 def tree_layout(effect: TextBlock, bones: list[LabelNode]) -> Layout:
-    """Return the tree: the effect at the left, categories, then causes by level."""
+    """Return the tree: the effect at the left, categories, then causes by level.
+
+    Examples:
+        >>> from diagrams.text import measure_label
+        >>> [b.kind for b in tree_layout(measure_label("E", max_width=99), []).boxes]
+        ['effect']
+    """
     root = LabelNode("effect", "", "effect", 0, effect, children=bones)
     _heights(root)
     widths: list[float] = []

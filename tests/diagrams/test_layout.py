@@ -241,3 +241,29 @@ def test_quick_soundness_check_finds_link_cycles_and_duplicates():
     for broken in (cycle, dup, missing):
         assert not is_sound(broken)
         assert find_problems(broken)
+
+
+def test_cross_link_arrows_bend_around_other_labels():
+    diagram = small().model_copy(
+        update={"links": [Link(source="a", target="c"), Link(source="b11", target="c")]}
+    )
+    lay = layout(diagram, ranking=[{"cause": "c", "rank": 1, "share": 0.3}])
+    for arrow in lay.arrows:
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = arrow.points
+        ends = {arrow.tail, arrow.head, "badge:c"}
+        for i in range(1, 32):
+            t = i / 32
+            a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t**3
+            px, py = (
+                a * x0 + b * x1 + c * x2 + d * x3,
+                a * y0 + b * y1 + c * y2 + d * y3,
+            )
+            inside = [
+                bx.key
+                for bx in lay.boxes
+                if bx.key not in ends and bx.x0 < px < bx.x1 and bx.y0 < py < bx.y1
+            ]
+            assert inside == [], (arrow.tail, arrow.head, inside)
+    badge = next(b for b in lay.boxes if b.key == "badge:c")
+    tip = next(a for a in lay.arrows if a.head == "cause:c").end
+    assert not (badge.x0 < tip[0] < badge.x1 and badge.y0 < tip[1] < badge.y1)
