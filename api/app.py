@@ -24,7 +24,7 @@ import diagrams
 from api.auth import check_bind
 from api.errors import NotReady, install_error_handlers
 from api.routes import api_router
-from api.routes._cache import RenderCache
+from api.routes._cache import RenderCache, TableCache
 from api.schemas import Health, ProblemDetails, Ready
 from api.settings import Settings
 from fishbone.store import Store
@@ -138,6 +138,7 @@ def create_app(
     app.state.store = store
     app.state.renderer = diagrams.GraphvizRenderer() if renderer is None else renderer
     app.state.render_cache = RenderCache(settings.render_cache)
+    app.state.table_cache = TableCache(settings.table_cache)
     install_error_handlers(app)
     if settings.access_log:
         _log_requests(app)

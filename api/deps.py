@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from api.auth import Principal, require
-from api.routes._cache import RenderCache
+from api.routes._cache import RenderCache, TableCache
 from api.settings import Settings
 from diagrams import Renderer
 from fishbone.store import Store
@@ -27,10 +27,12 @@ __all__ = [
     "RendererDep",
     "SettingsDep",
     "StoreDep",
+    "TableCacheDep",
     "get_render_cache",
     "get_renderer",
     "get_settings",
     "get_store",
+    "get_table_cache",
 ]
 
 
@@ -58,10 +60,17 @@ def get_render_cache(request: Request) -> RenderCache:
     return cache
 
 
+def get_table_cache(request: Request) -> TableCache:
+    """Return the application's cache of decoded feedback tables."""
+    cache: TableCache = request.app.state.table_cache
+    return cache
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RendererDep = Annotated[Renderer, Depends(get_renderer)]
 RenderCacheDep = Annotated[RenderCache, Depends(get_render_cache)]
+TableCacheDep = Annotated[TableCache, Depends(get_table_cache)]
 ReadDep = Annotated[Principal, Depends(require("read"))]
 EditDep = Annotated[Principal, Depends(require("edit"))]
 IngestDep = Annotated[Principal, Depends(require("ingest"))]

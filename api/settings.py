@@ -33,6 +33,7 @@ class Settings(BaseSettings):
         max_rejects: how many rejected rows an ingest response lists.
         ingest_batch: records per ingest transaction.
         render_cache: how many rendered pictures stay cached in memory.
+        table_cache: how many datasets stay decoded in memory for rankings.
         access_log: write one log line per request.
     """
 
@@ -49,6 +50,7 @@ class Settings(BaseSettings):
     max_rejects: int = Field(default=1000, ge=0)
     ingest_batch: int = Field(default=5000, gt=0)
     render_cache: int = Field(default=256, ge=0)
+    table_cache: int = Field(default=4, ge=0)
     access_log: bool = True
 
     @property

@@ -18,10 +18,11 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from api.routes._cache import TableCache
 from fishbone.matching import match
 from fishbone.model import Diagram
 from fishbone.ranking import rank
-from fishbone.records import Mentions
+from fishbone.records import FeedbackTable, Mentions
 from fishbone.store import LoadedTable, MatchSet, Store, StoredDiagram
 
 __all__ = ["Filters", "Ranking", "rank_from_store", "ranking_key"]
@@ -81,7 +82,11 @@ def _clean(value: Any) -> Any:
 
 
 def _matches(
-    store: Store, stored: StoredDiagram, dataset: str, revision: int
+    store: Store,
+    stored: StoredDiagram,
+    dataset: str,
+    revision: int,
+    full: LoadedTable | None,
 ) -> MatchSet:
     """Return current matches of the whole dataset, matching (and storing) when stale."""
     found = store.current_matches(
@@ -89,7 +94,8 @@ def _matches(
     )
     if found is not None:
         return found
-    full = store.load_table(dataset)
+    if full is None:
+        full = store.load_table(dataset)
     mentions = match(stored.diagram, full.table)
     coo = sparse.coo_array(mentions.matrix)
     found = MatchSet(
@@ -126,10 +132,51 @@ def _mentions(diagram: Diagram, loaded: LoadedTable, matches: MatchSet) -> Menti
     return Mentions(cause_ids, matrix)
 
 
+def subset(loaded: LoadedTable, filters: Filters) -> LoadedTable:
+    """Return the records that pass the filters (the same rules as ``Store.load_table``)."""
+    if filters.empty:
+        return loaded
+    t = loaded.table
+    keep = np.ones(len(loaded.pks), bool)
+    if filters.since is not None:
+        keep &= t.dates >= np.datetime64(filters.since, "D")
+    if filters.until is not None:
+        keep &= t.dates <= np.datetime64(filters.until, "D")
+    for wanted, column in (
+        (filters.segment, t.segments),
+        (filters.channel, t.channels),
+    ):
+        if wanted is not None:
+            keep &= np.fromiter((v == wanted for v in column), bool, len(column))
+    at = np.flatnonzero(keep).tolist()
+    table = FeedbackTable(
+        ids=[t.ids[i] for i in at],
+        texts=[t.texts[i] for i in at],
+        scores=t.scores[keep],
+        scale=t.scale,
+        dates=t.dates[keep],
+        channels=[t.channels[i] for i in at],
+        segments=[t.segments[i] for i in at],
+        tags=[t.tags[i] for i in at],
+        causes=[t.causes[i] for i in at],
+        ratings={k: v[keep] for k, v in t.ratings.items()},
+    )
+    return LoadedTable(loaded.pks[keep], table)
+
+
 def rank_from_store(
-    store: Store, diagram_id: str, dataset: str, *, method: str, filters: Filters
+    store: Store,
+    diagram_id: str,
+    dataset: str,
+    *,
+    method: str,
+    filters: Filters,
+    tables: TableCache | None = None,
 ) -> Ranking:
     """Return the ranking of a stored diagram's causes by a stored dataset.
+
+    With ``tables``, the dataset's decoded records are reused while its
+    revision stays the same; filters then apply in memory.
 
     Raises:
         NotFound: when the diagram or the dataset is not stored.
@@ -142,14 +189,19 @@ def rank_from_store(
     if cached is not None:
         body = json.loads(cached)
         return Ranking(body["rows"], body["records"], cached=True)
-    matches = _matches(store, stored, dataset, revision)
-    loaded = store.load_table(
-        dataset,
-        since=filters.since,
-        until=filters.until,
-        segment=filters.segment,
-        channel=filters.channel,
-    )
+    if tables is None:
+        matches = _matches(store, stored, dataset, revision, None)
+        loaded = store.load_table(
+            dataset,
+            since=filters.since,
+            until=filters.until,
+            segment=filters.segment,
+            channel=filters.channel,
+        )
+    else:
+        full = tables.get(store, dataset, revision)
+        matches = _matches(store, stored, dataset, revision, full)
+        loaded = subset(full, filters)
     mentions = _mentions(stored.diagram, loaded, matches)
     ranked = rank(stored.diagram, loaded.table, method=method, mentions=mentions)  # type: ignore[arg-type]
     rows = [_clean(r.as_row()) for r in ranked]

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from api.deps import ReadDep, StoreDep
+from api.deps import ReadDep, StoreDep, TableCacheDep
 from api.routes._analysis import Filters, rank_from_store
 from api.routes._http import ERRORS
 from api.schemas import RankingOut, RankingRow
@@ -23,6 +23,7 @@ Method = Literal["pareto", "impact", "drivers"]
 def get_ranking(
     diagram_id: str,
     store: StoreDep,
+    tables: TableCacheDep,
     _who: ReadDep,
     dataset: Annotated[
         str, Query(description="The dataset id.", examples=["survey-2025"])
@@ -41,7 +42,7 @@ def get_ranking(
     """Rank the causes by the dataset's feedback; matching re-runs only when signals or data change."""
     filters = Filters(since=since, until=until, segment=segment, channel=channel)
     ranking = rank_from_store(
-        store, diagram_id, dataset, method=method, filters=filters
+        store, diagram_id, dataset, method=method, filters=filters, tables=tables
     )
     return RankingOut(
         diagram=diagram_id,

@@ -15,7 +15,14 @@ from typing import Annotated, Any, Final, Literal
 from fastapi import APIRouter, Query, Response
 
 import diagrams
-from api.deps import IfNoneMatchDep, ReadDep, RenderCacheDep, RendererDep, StoreDep
+from api.deps import (
+    IfNoneMatchDep,
+    ReadDep,
+    RenderCacheDep,
+    RendererDep,
+    StoreDep,
+    TableCacheDep,
+)
 from api.routes._analysis import Filters, rank_from_store
 from api.routes._http import ERRORS, etag_matches
 from api.routes.rankings import Method
@@ -77,6 +84,7 @@ def render_diagram(
     store: StoreDep,
     renderer: RendererDep,
     cache: RenderCacheDep,
+    tables: TableCacheDep,
     _who: ReadDep,
     if_none_match: IfNoneMatchDep = None,
     ranking: Annotated[
@@ -125,7 +133,12 @@ def render_diagram(
         rows = None
         if ranking:
             rows = rank_from_store(
-                store, diagram_id, ranking, method=method, filters=Filters()
+                store,
+                diagram_id,
+                ranking,
+                method=method,
+                filters=Filters(),
+                tables=tables,
             ).rows
         diagram = store.get_diagram(diagram_id).diagram
         data = diagrams.render(diagram, fmt, renderer=renderer, ranking=rows, **options)
@@ -142,6 +155,7 @@ def pareto_chart(
     store: StoreDep,
     renderer: RendererDep,
     cache: RenderCacheDep,
+    tables: TableCacheDep,
     _who: ReadDep,
     dataset: Annotated[str, Query(description="The dataset whose ranking is charted.")],
     if_none_match: IfNoneMatchDep = None,
@@ -175,7 +189,7 @@ def pareto_chart(
     data = cache.get(key)
     if data is None:
         rows = rank_from_store(
-            store, diagram_id, dataset, method=method, filters=filters
+            store, diagram_id, dataset, method=method, filters=filters, tables=tables
         ).rows
         data = render_pareto(
             rows,

@@ -15,7 +15,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.routes._cache import RenderCache
+from api.routes._cache import RenderCache, TableCache
 from api.settings import Settings
 from diagrams import FakeRenderer
 from fishbone.store import SCOPES, Store
@@ -82,6 +82,7 @@ def app(shared_app, settings, store, renderer, tokens):
     shared_app.state.store = store
     shared_app.state.renderer = renderer
     shared_app.state.render_cache = RenderCache(settings.render_cache)
+    shared_app.state.table_cache = TableCache(settings.table_cache)
     return shared_app
 
 

@@ -1,5 +1,7 @@
 """Rankings from the store: filters, caching, and matching only when signals or data change."""
 
+import datetime as dt
+
 import pytest
 
 import api.routes._analysis as analysis
@@ -143,3 +145,38 @@ def test_impact_without_scores_is_422(client):
         "/api/v1/diagrams/cx/ranking", params={"dataset": "t", "method": "impact"}
     )
     problem(response, 422, "feedback-invalid")
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"since": dt.date(2025, 2, 1)},
+        {"until": dt.date(2025, 2, 10)},
+        {
+            "since": dt.date(2025, 1, 1),
+            "until": dt.date(2025, 3, 10),
+            "segment": "retail",
+        },
+        {"channel": "web"},
+        {"segment": "nobody"},
+    ],
+    ids=["none", "since", "until", "window-segment", "channel", "empty"],
+)
+def test_filters_in_memory_match_the_store(client, ranked, store, filters):
+    client.post(
+        "/api/v1/datasets/s/records", json=[{"id": "9", "text": "no date refund"}]
+    )
+    full = store.load_table("s")
+    in_memory = analysis.subset(full, analysis.Filters(**filters))
+    from_sql = store.load_table("s", **filters)
+    assert in_memory.pks.tolist() == from_sql.pks.tolist()
+    assert list(in_memory.table.texts) == list(from_sql.table.texts)
+
+
+def test_a_new_revision_is_reloaded(client, ranked, app):
+    client.get(ranked, params={"dataset": "s"})
+    client.post(
+        "/api/v1/datasets/s/records", json=[{"id": "5", "text": "refund again"}]
+    )
+    assert client.get(ranked, params={"dataset": "s"}).json()["records"] == 5
