@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import diagrams
 from api.auth import check_bind
@@ -29,7 +30,7 @@ from api.schemas import Health, ProblemDetails, Ready
 from api.settings import Settings
 from fishbone.store import Store
 
-__all__ = ["create_app"]
+__all__ = ["AccessLog", "create_app"]
 
 access_log = logging.getLogger("fishbone.access")
 
@@ -51,22 +52,38 @@ _DESCRIPTION = """Cause-and-effect (fishbone) diagrams ranked by customer feedba
 """
 
 
-def _log_requests(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def log_request(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+class AccessLog:
+    """Pure ASGI middleware: one log line per request (method, path, status, ms, client)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; log it when the response is done."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         start = time.perf_counter()
-        response = await call_next(request)
-        access_log.info(
-            "method=%s path=%s status=%d ms=%.1f client=%s",
-            request.method,
-            request.url.path,
-            response.status_code,
-            (time.perf_counter() - start) * 1000,
-            request.client.host if request.client else "-",
-        )
-        return response
+        status = 500
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            client = scope.get("client")
+            access_log.info(
+                "method=%s path=%s status=%d ms=%.1f client=%s",
+                scope["method"],
+                scope["path"],
+                status,
+                (time.perf_counter() - start) * 1000,
+                client[0] if client else "-",
+            )
 
 
 def _health(app: FastAPI) -> None:
@@ -141,7 +158,7 @@ def create_app(
     app.state.table_cache = TableCache(settings.table_cache)
     install_error_handlers(app)
     if settings.access_log:
-        _log_requests(app)
+        app.add_middleware(AccessLog)
     _health(app)
     app.include_router(api_router())
     return app
