@@ -1,7 +1,9 @@
-"""Store commands: ``fishbone keys create|list|revoke``."""
+"""Store commands: ``fishbone keys create|list|revoke`` and ``fishbone import``."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
@@ -9,10 +11,13 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.serve_cmd import DbOption
+from api.routes._ingest import IngestRun, csv_rows
+from api.routes._rows import RowValidator
 from api.settings import Settings
+from fishbone.exceptions import FormatError
 from fishbone.store import NotFound, Store
 
-__all__ = ["COMMANDS", "keys"]
+__all__ = ["COMMANDS", "import_", "keys"]
 
 
 def _store(db: str | None) -> Store:
@@ -91,4 +96,95 @@ def _revoke(store: Store, key_id: str | None) -> None:
     typer.echo(f"revoked key {key.id} ({key.name})")
 
 
-COMMANDS = [keys]
+def import_(
+    data: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="Feedback file: .csv, .ndjson/.jsonl or .json (an array).",
+        ),
+    ],
+    dataset: Annotated[str, typer.Option("--dataset", "-d", help="Dataset id.")],
+    scale: Annotated[
+        str | None,
+        typer.Option(
+            help="Score scale when the dataset is new: nps, csat, ces, stars, binary or MIN-MAX."
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Import feedback into a stored dataset (created when missing), exactly as the API ingests it.
+
+    Re-importing updates records with the same id; bad rows are listed with
+    their line numbers and nothing of them is stored.
+    """
+    store = _store(db)
+    try:
+        try:
+            info = store.get_dataset(dataset)
+        except NotFound:
+            info = store.create_dataset(dataset, name=dataset, scale=scale, actor="cli")
+        settings = Settings()
+        run = IngestRun(
+            store=store,
+            dataset=dataset,
+            validator=RowValidator(
+                scale=info.scale, max_row_bytes=settings.max_row_bytes
+            ),
+            actor="cli",
+            batch=settings.ingest_batch,
+            max_rejects=settings.max_rejects,
+        )
+        _read_into(run, data, max_row_bytes=settings.max_row_bytes)
+        report = run.report()
+    finally:
+        store.close()
+    typer.echo(
+        f"{dataset}: {report.inserted} inserted, {report.updated} updated, "
+        f"{report.rejected} rejected (of {report.received})"
+    )
+    for reject in report.rejects[:20]:
+        where = f"line {reject.line}" if reject.line else f"record {reject.row}"
+        typer.echo(f"{data}: {where}: {reject.reason}", err=True)
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+def _read_into(run: IngestRun, path: Path, *, max_row_bytes: int) -> None:
+    suffix = path.suffix.lower()
+    with path.open("rb") as source:
+        if suffix == ".csv":
+            csv_rows(run, source, max_row_bytes=max_row_bytes)
+            return
+        if suffix in (".ndjson", ".jsonl"):
+            row = 0
+            for line, raw in enumerate(source, start=1):
+                if raw.strip():
+                    row += 1
+                    data = raw.rstrip(b"\r\n")
+                    run.add_ndjson_line(
+                        row, line, None if len(data) > max_row_bytes else data
+                    )
+                    if run.full:
+                        run.flush()
+        elif suffix == ".json":
+            try:
+                rows = json.loads(source.read())
+            except ValueError as exc:
+                raise FormatError(f"not JSON: {exc}", source=str(path)) from None
+            if not isinstance(rows, list):
+                raise FormatError("expected a JSON array of records", source=str(path))
+            for i, item in enumerate(rows, start=1):
+                run.add_json(i, None, item)
+                if run.full:
+                    run.flush()
+        else:
+            raise FormatError(
+                f"unknown feedback extension {suffix!r}; use .csv, .ndjson, .jsonl or .json",
+                source=str(path),
+            )
+    run.flush()
+
+
+COMMANDS = [keys, import_]
