@@ -321,7 +321,9 @@ def test_cross_validation_hand_counted() -> None:
     assert cross_validate(texts[:3], y[:3]) is None
 
 
-def test_learned_without_scikit_learn_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_learned_without_scikit_learn_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import builtins
 
     real_import = builtins.__import__
@@ -333,7 +335,9 @@ def test_learned_without_scikit_learn_is_a_clear_error(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(builtins, "__import__", no_sklearn)
     table = FeedbackTable.from_rows([{"text": "x", "causes": ["a"]}, {"text": "y"}])
-    with pytest.raises(FeedbackError, match="needs scikit-learn, which is not installed"):
+    with pytest.raises(
+        FeedbackError, match="needs scikit-learn, which is not installed"
+    ):
         match(diagram(a=[]), table, learned=True)
     rows = [{"text": "x", "causes": ["a"]}] * 25 + [{"text": "y"}]
     report = match_report(diagram(a=[]), FeedbackTable.from_rows(rows), learned="auto")
