@@ -63,15 +63,26 @@ def _read_ranking(path: Path) -> Any:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write atomically: a temporary file in the same directory replaces ``path``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
+    """Write atomically: a temporary file in the same directory replaces ``path``.
+
+    Raises:
+        RenderError: when the file cannot be written (nothing is left behind).
+    """
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as exc:
+        raise RenderError(
+            f"cannot write {str(path)!r}: {exc.strerror or exc}"
+        ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
-    except BaseException:
+    except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise
+        raise RenderError(
+            f"cannot write {str(path)!r}: {exc.strerror or exc}"
+        ) from None
 
 
 def render(

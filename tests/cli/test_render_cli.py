@@ -115,6 +115,12 @@ def test_bad_ranking_is_exit_1_with_a_clear_line(
     assert not (tmp_path / "x.svg").exists()
 
 
+def test_output_in_a_missing_directory_is_exit_1(diagram_file, tmp_path):
+    result = invoke("render", diagram_file, "-o", tmp_path / "nowhere" / "x.dot")
+    assert result.exit_code == 1, result.output
+    assert "cannot write" in result.output
+
+
 def test_unknown_output_extension_is_exit_1(diagram_file, tmp_path):
     result = invoke("render", diagram_file, "-o", tmp_path / "x.gif")
     assert result.exit_code == 1, result.output
@@ -129,3 +135,38 @@ def test_invalid_diagram_is_exit_1(tmp_path):
     result = invoke("render", path, "-o", tmp_path / "x.svg")
     assert result.exit_code == 1, result.output
     assert "nowhere" in result.output
+
+
+def test_ranking_object_with_rows_is_accepted(diagram_file, tmp_path):
+    ranking = tmp_path / "ranking.json"
+    ranking.write_text(
+        json.dumps({"method": "pareto", "ranking": RANKING}), encoding="utf-8"
+    )
+    out = tmp_path / "cx.dot"
+    result = invoke("render", diagram_file, "-o", out, "--ranking", ranking)
+    assert result.exit_code == 0, result.output
+    assert "Share of comments:" in out.read_text(encoding="utf-8")
+
+
+def test_unreadable_ranking_is_exit_1(diagram_file, tmp_path):
+    ranking = tmp_path / "ranking.json"
+    ranking.write_bytes(b"\xff\xfe\x00bad")
+    result = invoke(
+        "render", diagram_file, "-o", tmp_path / "x.svg", "--ranking", ranking
+    )
+    assert result.exit_code == 1, result.output
+    assert "cannot read the ranking" in result.output
+
+
+def test_failed_write_leaves_no_temporary_file(diagram_file, tmp_path, monkeypatch):
+    import os
+
+    def boom(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    result = invoke("render", diagram_file, "-o", tmp_path / "x.dot")
+    assert result.exit_code == 1, result.output
+    assert "cannot write" in result.output
+    assert "disk full" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cx.json"]
