@@ -41,7 +41,6 @@ from fishbone.store.feedback import (
     FeedbackMixin,
     IngestCounts,
     LoadedTable,
-    MatchSet,
     RecordRow,
 )
 from fishbone.store.keys import (
@@ -53,6 +52,7 @@ from fishbone.store.keys import (
     implied_scopes,
     parse_scopes,
 )
+from fishbone.store.matches import MatchesMixin, MatchSet
 
 __all__ = [
     "SCOPES",
@@ -81,7 +81,7 @@ __all__ = [
 ]
 
 
-class Store(DiagramsMixin, FeedbackMixin, KeysMixin):
+class Store(DiagramsMixin, FeedbackMixin, MatchesMixin, KeysMixin):
     """Diagrams, versions, feedback, matches, rankings, keys and audit, in one database.
 
     Args:

@@ -40,7 +40,12 @@ BUSY_TIMEOUT_MS: Final = 10_000
 
 
 def now() -> dt.datetime:
-    """Return the current time in UTC."""
+    """Return the current time in UTC.
+
+    Examples:
+        >>> now().tzinfo
+        datetime.timezone.utc
+    """
     return dt.datetime.now(dt.UTC)
 
 
@@ -91,6 +96,14 @@ def make_engines(url: str) -> Engines:
 
     Raises:
         ValueError: for an in-memory SQLite URL (each connection would see another database).
+
+    Examples:
+        >>> make_engines("sqlite://")
+        Traceback (most recent call last):
+        ...
+        ValueError: database URL 'sqlite://' is in memory; use a file such as sqlite:///fishbone.db
+        >>> make_engines("postgresql+psycopg://u@localhost/db").is_sqlite
+        False
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -107,7 +120,21 @@ def make_engines(url: str) -> Engines:
 
 
 def migrate(engine: Engine) -> None:
-    """Upgrade the database to the latest Alembic revision (no alembic.ini needed)."""
+    """Upgrade the database to the latest Alembic revision (no alembic.ini needed).
+
+    Examples:
+        >>> import tempfile, pathlib, sqlalchemy as sa
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     engine = sa.create_engine(f"sqlite:///{pathlib.Path(tmp) / 'm.db'}")
+        ...     migrate(engine)
+        ...     with engine.connect() as conn:
+        ...         head = conn.exec_driver_sql(
+        ...             "SELECT version_num FROM alembic_version"
+        ...         ).scalar()
+        ...     engine.dispose()
+        >>> head
+        '0002'
+    """
     from alembic import command
     from alembic.config import Config
 

@@ -1,9 +1,9 @@
-"""Stored feedback: datasets, records (idempotent on external id), matches and cached rankings.
+"""Stored feedback: datasets and records (idempotent on external id).
 
 Records arrive in batches; each batch is one short transaction that inserts new
 external ids, updates the ones already stored (the last send wins) and bumps
-the dataset's ``revision``. Matches and rankings remember the revision and the
-diagram's signals they were computed from, so they are reused until either changes.
+the dataset's ``revision``, which matches and cached rankings
+(:mod:`fishbone.store.matches`) remember.
 """
 
 from __future__ import annotations
@@ -33,14 +33,7 @@ from fishbone.store.engine import StoreBase, now
 from fishbone.store.errors import AlreadyExists, NotFound
 from fishbone.store.tables import Dataset, MatchRun, RankingCache, Record
 
-__all__ = [
-    "DatasetInfo",
-    "FeedbackMixin",
-    "IngestCounts",
-    "LoadedTable",
-    "MatchSet",
-    "RecordRow",
-]
+__all__ = ["DatasetInfo", "FeedbackMixin", "IngestCounts", "LoadedTable", "RecordRow"]
 
 _EMPTY: Final = "[]"
 _COLUMNS: Final = (
@@ -97,15 +90,6 @@ class LoadedTable:
 
     pks: np.ndarray[Any, np.dtype[np.int64]]
     table: FeedbackTable
-
-
-@dataclass(frozen=True, slots=True)
-class MatchSet:
-    """Stored matches: pair ``i`` says record ``pks[i]`` mentions ``cause_ids[causes[i]]``."""
-
-    pks: np.ndarray[Any, np.dtype[np.int64]]
-    causes: np.ndarray[Any, np.dtype[np.int32]]
-    cause_ids: list[str]
 
 
 def _json_list(value: list[str]) -> str:
@@ -286,7 +270,7 @@ class FeedbackMixin(StoreBase):
         )
         values = {"dataset_id": dataset_id, **dict.fromkeys(_COLUMNS)}
         compiled = stmt.values(values).compile(dialect=conn.dialect)
-        params = [
+        params: list[tuple[Any, ...]] = [
             (
                 dataset_id,
                 r["ext_id"],
@@ -388,83 +372,6 @@ class FeedbackMixin(StoreBase):
             finally:
                 cursor.close()
         return _loaded(rows, scale)
-
-    def current_matches(
-        self, diagram_id: str, dataset_id: str, *, signals: str, revision: int
-    ) -> MatchSet | None:
-        """Return the stored matches, or None when they are stale or missing."""
-        with self._read() as conn:
-            run = conn.execute(
-                select(
-                    MatchRun.signals_hash,
-                    MatchRun.dataset_revision,
-                    MatchRun.cause_ids,
-                    MatchRun.record_pks,
-                    MatchRun.cause_index,
-                )
-                .where(MatchRun.diagram_id == diagram_id)
-                .where(MatchRun.dataset_id == dataset_id)
-            ).first()
-        if run is None or (run[0], run[1]) != (signals, revision):
-            return None
-        return MatchSet(
-            np.frombuffer(run[3], "<i8").astype(np.int64),
-            np.frombuffer(run[4], "<i4").astype(np.int32),
-            json.loads(run[2]),
-        )
-
-    def save_matches(
-        self,
-        diagram_id: str,
-        dataset_id: str,
-        matches: MatchSet,
-        *,
-        signals: str,
-        revision: int,
-    ) -> None:
-        """Replace the stored matches of a diagram against a dataset."""
-        keys = {"diagram_id": diagram_id, "dataset_id": dataset_id}
-        with self._write() as conn:
-            conn.execute(
-                delete(MatchRun)
-                .where(MatchRun.diagram_id == diagram_id)
-                .where(MatchRun.dataset_id == dataset_id)
-            )
-            conn.execute(
-                insert(MatchRun).values(
-                    **keys,
-                    signals_hash=signals,
-                    dataset_revision=revision,
-                    created_at=now(),
-                    cause_ids=json.dumps(matches.cause_ids),
-                    record_pks=matches.pks.astype("<i8").tobytes(),
-                    cause_index=matches.causes.astype("<i4").tobytes(),
-                )
-            )
-
-    def cached_ranking(self, key: str) -> str | None:
-        """Return a cached ranking (JSON text) by its key, or None."""
-        with self._read() as conn:
-            return conn.execute(
-                select(RankingCache.result).where(RankingCache.key == key)
-            ).scalar()
-
-    def save_ranking(
-        self, key: str, result: str, *, diagram_id: str, dataset_id: str, method: str
-    ) -> None:
-        """Cache a ranking (JSON text) under ``key``."""
-        with self._write() as conn:
-            conn.execute(delete(RankingCache).where(RankingCache.key == key))
-            conn.execute(
-                insert(RankingCache).values(
-                    key=key,
-                    result=result,
-                    diagram_id=diagram_id,
-                    dataset_id=dataset_id,
-                    method=method,
-                    created_at=now(),
-                )
-            )
 
 
 def _loaded(rows: Sequence[Any], scale: str | None) -> LoadedTable:

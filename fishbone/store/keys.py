@@ -45,12 +45,24 @@ _TOKEN_PREFIX: Final = "fb_"
 
 
 def hash_token(token: str) -> str:
-    """Return the stored form of a token: its sha256 in hex."""
+    """Return the stored form of a token: its sha256 in hex.
+
+    Examples:
+        >>> hash_token("fb_secret")[:12]
+        'f49d9ff24dca'
+    """
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def implied_scopes(scopes: Iterable[str]) -> frozenset[str]:
-    """Return the scopes a key effectively has (``admin`` is all; every scope reads)."""
+    """Return the scopes a key effectively has (``admin`` is all; every scope reads).
+
+    Examples:
+        >>> sorted(implied_scopes(["edit"]))
+        ['edit', 'read']
+        >>> implied_scopes([])
+        frozenset()
+    """
     granted = set(scopes)
     if "admin" in granted:
         return frozenset(SCOPES)
