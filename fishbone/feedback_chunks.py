@@ -33,10 +33,12 @@ from fishbone.feedback_dates import DateParser, InvalidDate
 from fishbone.feedback_sources import Batch, Nested
 from fishbone.records import FeedbackTable, Scale
 
-__all__ = ["Converter", "take_rows"]
+__all__ = ["CACHE_LIMIT", "Converter", "take_rows"]
 
 _SPLIT: Final = str.maketrans({";": ",", "|": ","})
 _NAT: Final = np.iinfo(np.int64).min
+CACHE_LIMIT: Final = 200_000
+"""Distinct values remembered per column; past this the cache starts again (ids, free text)."""
 Reasons = dict[int, str]
 
 
@@ -178,7 +180,7 @@ class Converter:
         reasons: Reasons,
     ) -> list[Any]:
         cache = self._caches.setdefault(key, {})
-        if len(cache) > 200_000:
+        if len(cache) > CACHE_LIMIT:
             cache.clear()
         distinct = set(values)
         for v in distinct - cache.keys():
@@ -324,8 +326,6 @@ def _reject_empty(table: FeedbackTable, reasons: Reasons) -> None:
     if "" not in table.texts:
         return
     blank = [k for k, text in enumerate(table.texts) if not text]
-    if not blank:
-        return
     rated = np.zeros(len(table), bool)
     for column in table.ratings.values():
         rated |= np.isfinite(column)

@@ -30,8 +30,10 @@ from typing import Final
 
 from fishbone.exceptions import FeedbackError
 
-__all__ = ["AmbiguousDate", "DateParser", "InvalidDate"]
+__all__ = ["CACHE_LIMIT", "AmbiguousDate", "DateParser", "InvalidDate"]
 
+CACHE_LIMIT: Final = 100_000
+"""Distinct date strings remembered; past this the cache starts again."""
 _EPOCH: Final = dt.date(1970, 1, 1)
 _ISO: Final = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ].*)?$")
 _NUMERIC: Final = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?:[T ].*)?$")
@@ -113,7 +115,7 @@ class DateParser:
         """
         found = self._cache.get(value)
         if found is None:
-            if len(self._cache) > 100_000:
+            if len(self._cache) > CACHE_LIMIT:
                 self._cache.clear()
             try:
                 found = self._parse(value.strip())

@@ -117,4 +117,4 @@ def _locate_bad_bytes(path: str | os.PathLike[str], codec: str) -> str | None:
                     os.fspath(path), line, block[exc.start : exc.start + 1], codec
                 )
             line += block.count(b"\n")
-    return None
+    return None  # pragma: no cover - only called after a decoding error
