@@ -35,6 +35,11 @@ PAGE: Final = (1191.0, 842.0)
 _SMALLEST: Final = 2.5
 """Cause labels scaled below this many points to fit the page are unreadable."""
 _ROW_GAP: Final = 14.0
+_METRIC_NAMES: Final = {
+    "share": "Share of comments",
+    "impact": "Impact on score",
+    "importance": "Importance for score",
+}
 
 
 def mirror(box: Box, *, x: bool = False, y: bool = False) -> Box:
@@ -203,10 +208,7 @@ def _legend(diagram: Diagram, evidence: Evidence, opts: RenderOptions) -> list[B
         )
 
     if evidence.metric:
-        text(
-            "legend:metric",
-            "Share of comments:" if evidence.metric == "share" else "Impact on score:",
-        )
+        text("legend:metric", _METRIC_NAMES.get(evidence.metric, evidence.metric) + ":")
         text("legend:low", "low")
         for i in range(5):
             row.append(
@@ -263,7 +265,7 @@ def finish(
         _mirror_x(lay)
     lay.arrows = _arrows(lay, diagram)
     x0, bottom, x1, top = _extent(lay)
-    _check_readable(lay, x1 - x0, top - bottom)
+    _check_readable(lay, x1 - x0, top - bottom, tree=opts.layout == "tree")
     legend = _legend(diagram, evidence, opts)
     if legend:
         height = max(b.h for b in legend)
@@ -294,14 +296,18 @@ def finish(
     return lay
 
 
-def _check_readable(lay: Layout, width: float, height: float) -> None:
+def _check_readable(lay: Layout, width: float, height: float, *, tree: bool) -> None:
     scale = min(PAGE[0] / max(width, 1.0), PAGE[1] / max(height, 1.0), 1.0)
     if 10.0 * scale >= _SMALLEST:
         return
     message = (
         f"the diagram is {width:.0f} x {height:.0f} pt: fitted to an A3 page its "
         f"labels would be {10.0 * scale:.1f} pt, too small to read; "
-        "try layout='tree' (--layout tree) or a smaller max_depth (--max-depth)"
+        + (
+            "fold deeper levels with max_depth (--max-depth)"
+            if tree
+            else "try layout='tree' (--layout tree) or a smaller max_depth (--max-depth)"
+        )
     )
     log.warning(message)
     lay.warnings.append(message)

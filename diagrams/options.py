@@ -16,6 +16,7 @@ Examples:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
@@ -27,6 +28,8 @@ __all__ = ["FORMATS", "Evidence", "RenderOptions", "evidence_from_ranking"]
 
 FORMATS: Final = ("svg", "png", "pdf", "dot")
 """Output formats :func:`diagrams.render` can produce."""
+
+_METHOD_METRIC: Final = {"pareto": "share", "impact": "impact", "drivers": "importance"}
 
 RankingInput = Iterable[Mapping[str, Any]] | Mapping[str, Mapping[str, Any]]
 
@@ -69,8 +72,10 @@ def evidence_from_ranking(ranking: RankingInput | None) -> Evidence:
     """Return heat and ranks from ranking rows (DESIGN.md "Ranking row").
 
     ``ranking`` is a list of rows with ``cause``, ``rank`` and ``share`` (or
-    ``impact``), or a mapping from cause id to such a row. Heat is the share
-    divided by the largest share; without shares, the size of the impact.
+    ``impact``), or a mapping from cause id to such a row. Heat is the
+    method's measure divided by the largest one: the share for ``pareto``,
+    the size of the impact for ``impact``, the importance for ``drivers``;
+    rows without a ``method`` use the share, else the impact.
 
     Raises:
         FormatError: when a row has no cause id or a non-numeric field.
@@ -78,6 +83,12 @@ def evidence_from_ranking(ranking: RankingInput | None) -> Evidence:
     Examples:
         >>> evidence_from_ranking({"x": {"impact": -0.5}, "y": {"impact": 0.25}}).heat
         {'x': 1.0, 'y': 0.5}
+        >>> rows = [
+        ...     {"cause": "x", "method": "impact", "share": 0.9, "impact": -0.1},
+        ...     {"cause": "y", "method": "impact", "share": 0.1, "impact": -0.4},
+        ... ]
+        >>> evidence_from_ranking(rows).heat
+        {'x': 0.25, 'y': 1.0}
         >>> evidence_from_ranking([{"rank": 1}])
         Traceback (most recent call last):
         ...
@@ -86,11 +97,17 @@ def evidence_from_ranking(ranking: RankingInput | None) -> Evidence:
     if ranking is None:
         return Evidence()
     rows = _rows(ranking)
-    shares = {c: _number(r, "share", c) for c, r in rows}
-    impacts = {c: _number(r, "impact", c) for c, r in rows}
-    metric = "share" if any(v is not None for v in shares.values()) else "impact"
-    raw = shares if metric == "share" else impacts
-    values = {c: abs(v) for c, v in raw.items() if v is not None}
+    methods = {r.get("method") for _, r in rows}
+    preferred = [
+        _METHOD_METRIC[m] for m in sorted(methods, key=str) if m in _METHOD_METRIC
+    ]
+    metric, raw = "", {}
+    for key in [*preferred, "share", "impact", "importance"]:
+        raw = {c: _number(r, key, c) for c, r in rows}
+        if any(v is not None and math.isfinite(v) for v in raw.values()):
+            metric = key
+            break
+    values = {c: abs(v) for c, v in raw.items() if v is not None and math.isfinite(v)}
     top = max(values.values(), default=0.0)
     heat = {c: (v / top if top > 0 else 0.0) for c, v in values.items()}
     ranks: dict[str, int] = {}
@@ -98,7 +115,7 @@ def evidence_from_ranking(ranking: RankingInput | None) -> Evidence:
         rank = _number(r, "rank", c)
         if rank is not None:
             ranks[c] = int(rank)
-    return Evidence(heat=heat, ranks=ranks, metric=metric if values else "")
+    return Evidence(heat=heat, ranks=ranks, metric=metric)
 
 
 @dataclass(frozen=True, slots=True)

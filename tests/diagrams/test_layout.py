@@ -267,3 +267,10 @@ def test_cross_link_arrows_bend_around_other_labels():
     badge = next(b for b in lay.boxes if b.key == "badge:c")
     tip = next(a for a in lay.arrows if a.head == "cause:c").end
     assert not (badge.x0 < tip[0] < badge.x1 and badge.y0 < tip[1] < badge.y1)
+
+
+def test_huge_tree_warns_without_offering_the_tree_again():
+    lay = layout(sized_diagram(20, 25, 4, depth=2), layout="tree")
+    assert lay.warnings
+    assert "--layout tree" not in lay.warnings[0]
+    assert "--max-depth" in lay.warnings[0]
