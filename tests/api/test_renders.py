@@ -126,3 +126,16 @@ def test_graphviz_failure_is_a_clear_503(app, client):
     app.state.renderer = Failing()
     body = problem(client.get(f"{URL}.png"), 503, "render-failed")
     assert body["detail"] == "Graphviz 'neato' not found; install the graphviz package"
+
+
+@pytest.mark.exe
+def test_real_graphviz_svg_through_the_api(app, client):
+    from diagrams import GraphvizRenderer
+
+    app.state.renderer = GraphvizRenderer()
+    create(client)
+    response = client.get(f"{URL}.svg", params={"direction": "left", "theme": "dark"})
+    assert response.status_code == 200, response.text
+    assert response.content.lstrip().startswith((b"<?xml", b"<svg"))
+    assert b"Refunds are fast" in response.content
+    assert b"<script" not in response.content
