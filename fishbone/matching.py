@@ -196,6 +196,7 @@ class MatchReport:
     unknown_causes: dict[str, int] = field(default_factory=dict)
     quality: Any = None
     notes: list[str] = field(default_factory=list)
+    _csc: Any = field(default=None, repr=False, compare=False)
 
     def examples(self, cause_id: str, k: int = 3) -> list[int]:
         """Return the indices of up to ``k`` records that mention ``cause_id``.
@@ -207,7 +208,12 @@ class MatchReport:
             [0, 2]
         """
         j = self.mentions.cause_ids.index(cause_id)
-        csc = self.mentions.matrix.tocsc()
+        if self._csc is None or self._csc[0] is not self.mentions.matrix:
+            self._csc = (
+                self.mentions.matrix,
+                self.mentions.matrix.tocsc(),
+            )  # once, not per cause
+        csc = self._csc[1]
         return [int(i) for i in csc.indices[csc.indptr[j] : csc.indptr[j + 1]][:k]]
 
 
