@@ -14,7 +14,9 @@ def run(tmp_path, name, content, *extra):
     path = tmp_path / name
     path.write_bytes(content)
     db = f"sqlite:///{tmp_path / 'i.db'}"
-    return runner.invoke(app, ["import", str(path), "--dataset", "s", "--db", db, *extra]), db
+    return runner.invoke(
+        app, ["import", str(path), "--dataset", "s", "--db", db, *extra]
+    ), db
 
 
 def records(db):
@@ -26,7 +28,9 @@ def records(db):
 
 
 def test_csv_import_creates_the_dataset(tmp_path):
-    result, db = run(tmp_path, "f.csv", b"id,comment,nps\nr1,slow refund,3\n", "--scale", "nps")
+    result, db = run(
+        tmp_path, "f.csv", b"id,comment,nps\nr1,slow refund,3\n", "--scale", "nps"
+    )
     assert result.exit_code == 0, result.output
     assert "1 inserted, 0 updated, 0 rejected (of 1)" in result.output
     assert records(db)["r1"]["score"] == 3.0
