@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -48,6 +49,7 @@ BATCH: Final = 65_536
 MAX_ELEMENT: Final = 16 * 1024 * 1024
 """A single JSON element larger than this is refused (keeps memory bounded)."""
 _BOM: Final = "\ufeff"
+_SPACE: Final = re.compile(r"[ \t\r\n]*")  # JSON whitespace
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,10 +234,16 @@ class _Objects:
                 (line, f"element is a JSON {type(obj).__name__}, not an object")
             )
         else:
-            for key in obj.keys() - self.known.keys():
-                self.known[key] = len(self.header)
-                self.header.append(key)
-            self.batch.rows.append([_plain(obj.get(k)) for k in self.header])
+            if not obj.keys() <= self.known.keys():
+                for key in obj:  # in the object's order, so the header is deterministic
+                    if key not in self.known:
+                        self.known[key] = len(self.header)
+                        self.header.append(key)
+            row = list(map(obj.get, self.header))
+            kinds = set(map(type, row))
+            if list in kinds or dict in kinds:
+                row = [_plain(v) for v in row]
+            self.batch.rows.append(row)
             self.batch.lines.append(line)
         if len(self.batch.rows) + len(self.batch.rejected) < self.size:
             return None
@@ -310,14 +318,12 @@ class _Stream:
         self.eof = True
         return False
 
-    def skip(self, chars: str) -> str:
-        """Skip whitespace and any of ``chars``; return the next character ('' at the end)."""
+    def skip(self) -> str:
+        """Skip whitespace; return the next character ('' at the end)."""
         while True:
-            while self.pos < len(self.buf) and (
-                self.buf[self.pos].isspace() or self.buf[self.pos] in chars
-            ):
-                self.line += self.buf[self.pos] == "\n"
-                self.pos += 1
+            end = _SPACE.match(self.buf, self.pos).end()  # type: ignore[union-attr]
+            self.line += self.buf.count("\n", self.pos, end)
+            self.pos = end
             if self.pos < len(self.buf) or not self.more():
                 return self.buf[self.pos : self.pos + 1]
 
@@ -339,21 +345,40 @@ def json_batches(
         ([[1]], [(2, 'element is a JSON int, not an object')])
     """
     stream = _Stream(_strip_bom(chunks), source)
-    if stream.skip("") != "[":
+    if stream.skip() != "[":
         raise stream.fail(
             "a JSON feedback file must be an array of objects ([{...}, ...]); use NDJSON for one object per line"
         )
     stream.pos += 1
     objects = _Objects(size)
     decoder = json.JSONDecoder()
-    while (char := stream.skip(",")) != "]":
+    char = stream.skip()
+    while char != "]":
         if not char:
             raise stream.fail("the JSON array is not closed; the file may be truncated")
         line, obj = stream.line, _element(stream, decoder)
         if done := objects.add(line, obj):
             yield done
+        char = _next_element(stream)
     if objects.batch.rows or objects.batch.rejected:
         yield objects.flush()
+
+
+def _next_element(stream: _Stream) -> str:
+    """Step over the comma after an element; return ']' at the end, else the next element's first character."""
+    char = stream.skip()
+    if char == ",":
+        stream.pos += 1
+        char = stream.skip()
+        if char == "]":
+            raise stream.fail(
+                "invalid JSON: a comma before ']'; remove the trailing comma"
+            )
+    elif char and char != "]":
+        raise stream.fail(
+            f"invalid JSON: expected ',' or ']' after an element, found {char!r}"
+        )
+    return char
 
 
 def _element(stream: _Stream, decoder: json.JSONDecoder) -> Any:

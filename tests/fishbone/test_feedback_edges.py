@@ -185,3 +185,21 @@ def test_learned_edges() -> None:
 
 def test_variants_of_words_with_digits() -> None:
     assert variants("e2e") == {"e2e"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[{"text": "a"},]', "a comma before ']'"),
+        (
+            '[{"text": "a"} {"text": "b"}]',
+            "expected ',' or ']' after an element, found '{'",
+        ),
+        ('[{"text": "a"},,{"text": "b"}]', "invalid JSON: Expecting value"),
+    ],
+    ids=["trailing-comma", "missing-comma", "double-comma"],
+)
+def test_json_array_punctuation(text: str, message: str) -> None:
+    with pytest.raises(FeedbackError, match=message):
+        parse_feedback([text], format="json")
+    assert parse_feedback(["[ ]"], format="json").report.rows_read == 0
