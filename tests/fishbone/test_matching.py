@@ -342,3 +342,14 @@ def test_learned_without_scikit_learn_is_a_clear_error(
     rows = [{"text": "x", "causes": ["a"]}] * 25 + [{"text": "y"}]
     report = match_report(diagram(a=[]), FeedbackTable.from_rows(rows), learned="auto")
     assert report.notes == ["learned matcher not used: scikit-learn is not installed"]
+
+
+def test_empty_diagram_and_empty_table() -> None:
+    assert match(
+        Diagram(id="d", effect=Effect(label="E")),
+        FeedbackTable.from_rows([{"text": "x"}]),
+    ).matrix.shape == (1, 0)
+    empty = FeedbackTable(ids=[], texts=[], scores=np.zeros(0))
+    report = match_report(diagram(a=["x"]), empty)
+    assert report.mentions.matrix.shape == (0, 1)
+    assert report.unmatched.tolist() == []
