@@ -150,8 +150,11 @@ class IngestRun:
 
 async def ndjson_lines(
     chunks: AsyncIterator[bytes], *, max_row_bytes: int, max_total: int
-) -> AsyncIterator[tuple[int, bytes | None]]:
-    """Yield ``(line number, bytes)`` of non-blank lines as chunks arrive; ``None`` for an over-long line.
+) -> AsyncIterator[list[tuple[int, bytes | None]]]:
+    """Yield, per chunk received, its complete non-blank lines as ``(line number, bytes)``.
+
+    A line over ``max_row_bytes`` comes as ``None`` (and is never held whole);
+    only the unfinished last line of a chunk is kept until the next one.
 
     Raises:
         PayloadTooLarge: once more than ``max_total`` bytes have arrived.
@@ -169,20 +172,22 @@ async def ndjson_lines(
             )
         parts = (pending + chunk).split(b"\n") if pending else chunk.split(b"\n")
         pending = parts.pop()
+        found: list[tuple[int, bytes | None]] = []
         for part in parts:
             line += 1
-            if too_long:
+            if too_long or len(part) > max_row_bytes:
                 too_long = False
-                yield line, None
-            elif len(part) > max_row_bytes:
-                yield line, None
+                found.append((line, None))
             elif part.strip():
-                yield line, part
+                found.append((line, part))
         if len(pending) > max_row_bytes:
             too_long, pending = True, b""
+        if found:
+            yield found
     if too_long or pending.strip():
-        line += 1
-        yield line, None if too_long or len(pending) > max_row_bytes else pending
+        yield [
+            (line + 1, None if too_long or len(pending) > max_row_bytes else pending)
+        ]
 
 
 def _physical_lines(

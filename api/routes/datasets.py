@@ -213,11 +213,12 @@ async def ingest_ndjson(
         max_row_bytes=settings.max_row_bytes,
         max_total=settings.max_request_bytes,
     )
-    async for line, data in lines:
-        row += 1
-        run.add_ndjson_line(row, line, data)
-        if run.full:
-            await writer.submit()
+    async for batch in lines:
+        for line, data in batch:
+            row += 1
+            run.add_ndjson_line(row, line, data)
+            if run.full:
+                await writer.submit()
     await writer.submit()
     await writer.finish()
     return await run_in_threadpool(run.report)
