@@ -225,7 +225,12 @@ class Converter:
         for k in np.flatnonzero(bad).tolist():
             reasons.setdefault(
                 k,
-                f"score {scores[k]:g} is outside the {scale.name} scale {scale.low:g}-{scale.high:g}",
+                f"score {scores[k]:g} is outside the {scale.name} scale {scale.low:g}-{scale.high:g}"
+                + (
+                    ""
+                    if self.scale_note == "given"
+                    else " (guessed from earlier rows; pass the scale to set it)"
+                ),
             )
 
     def _dates(

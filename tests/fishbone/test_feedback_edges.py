@@ -203,3 +203,17 @@ def test_json_array_punctuation(text: str, message: str) -> None:
     with pytest.raises(FeedbackError, match=message):
         parse_feedback([text], format="json")
     assert parse_feedback(["[ ]"], format="json").report.rows_read == 0
+
+
+def test_a_guessed_scale_says_so_when_it_rejects(tmp_path: Path) -> None:
+    p = tmp_path / "f.csv"
+    p.write_text("text,score\n" + "a,3\n" * 3 + "b,9\n", encoding="utf-8")
+    report = ImportReport()
+    tables = list(iter_feedback_chunks(p, chunk_size=3, report=report))
+    assert report.scale is not None
+    assert report.scale.name == "csat"
+    assert [len(t) for t in tables] == [3, 0]
+    assert (
+        report.rejected[0].reason
+        == "score 9 is outside the csat scale 1-5 (guessed from earlier rows; pass the scale to set it)"
+    )
