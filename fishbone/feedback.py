@@ -138,7 +138,7 @@ def _tables(
             )
         table, rejected = converter.convert(batch)
         rejected = sorted([*batch.rejected, *rejected])
-        _record(report, batch, table, rejected, strict)
+        _record(report, batch, rejected, strict)
         report.scale, report.scale_note = converter.scale, converter.scale_note
         table = last_wins(table, batch, rejected, seen, report)
         report.inserted += len(table)
@@ -163,11 +163,7 @@ def _new_converter(
 
 
 def _record(
-    report: ImportReport,
-    batch: Batch,
-    table: FeedbackTable,
-    rejected: list[tuple[int, str]],
-    strict: bool,
+    report: ImportReport, batch: Batch, rejected: list[tuple[int, str]], strict: bool
 ) -> None:
     report.rows_read += len(batch.lines) + len(batch.rejected)
     if rejected and strict:
