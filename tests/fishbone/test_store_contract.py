@@ -271,3 +271,33 @@ def test_writes_are_audited(store):
 def test_in_memory_sqlite_is_refused():
     with pytest.raises(ValueError, match="in memory"):
         Store("sqlite://")
+
+
+def test_two_stores_on_one_sqlite_file_write_in_turn(tmp_path):
+    """Like two processes: BEGIN IMMEDIATE and the busy timeout make the second writer wait."""
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    first, second = Store(url), Store(url)
+    first.create_dataset("s", name="S", scale=None, actor="a")
+    errors: list[Exception] = []
+
+    def push(store: Store, prefix: str) -> None:
+        try:
+            for batch in range(20):
+                rows = [row(f"{prefix}{batch}-{i}") for i in range(200)]
+                store.ingest("s", rows, actor=prefix)
+        except Exception as exc:  # collected: the assertion below names it
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=push, args=(first, "a")),
+        threading.Thread(target=push, args=(second, "b")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert first.get_dataset("s").records == 8000
+    assert second.get_dataset("s").revision == 40
+    first.close()
+    second.close()
