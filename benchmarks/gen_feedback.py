@@ -238,13 +238,20 @@ def diagram(seed: int = 0) -> Diagram:
     )
 
 
+def _plural(phrase: str) -> str:
+    """Pluralise the last word the regular English way (queries, boxes, refunds)."""
+    if phrase.endswith("y") and phrase[-2:-1] not in "aeiou":
+        return phrase[:-1] + "ies"
+    return phrase + ("es" if phrase.endswith(("s", "x", "z", "ch", "sh")) else "s")
+
+
 def _comment(rng: random.Random, signals: list[str]) -> str:
     words = [rng.choice(FILLER) for _ in range(rng.randint(6, 13))]
     hits = rng.choices([0, 1, 2], weights=[3, 5, 2])[0]
     for _ in range(hits):
         phrase = rng.choice(signals)
         if rng.random() < 0.25:
-            phrase += "s"
+            phrase = _plural(phrase)
         words.insert(rng.randint(0, len(words)), phrase)
     text = " ".join(words)
     if rng.random() < 0.5:
