@@ -15,6 +15,7 @@ from fishbone.model import Diagram, EffectKind, Status
 
 __all__ = [
     "ID_PATTERN",
+    "AuditOut",
     "CauseCreate",
     "CausePatch",
     "ChangeOut",
@@ -359,3 +360,13 @@ class KeyCreated(KeyOut):
     """A new key with its token: shown this once, store it now."""
 
     token: str
+
+
+class AuditOut(BaseModel):
+    """One audited write."""
+
+    at: dt.datetime
+    actor: str = Field(examples=["nightly-survey"])
+    action: str = Field(examples=["dataset.ingest"])
+    target: str = Field(examples=["survey-2025"])
+    detail: dict[str, Any] = Field(examples=[{"inserted": 5000, "updated": 12}])

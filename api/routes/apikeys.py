@@ -1,17 +1,20 @@
-"""``/keys``: API keys (admin only); the token is shown once, at creation."""
+"""``/keys`` and ``/audit``: API keys (the token is shown once) and the audit of writes; admin only."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
 
 from api.deps import AdminDep, StoreDep
 from api.routes._http import ERRORS
-from api.schemas import KeyCreate, KeyCreated, KeyOut
+from api.schemas import AuditOut, KeyCreate, KeyCreated, KeyOut
 from fishbone.store import KeyInfo
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/keys", tags=["keys"], responses=ERRORS)
+router = APIRouter(tags=["keys"], responses=ERRORS)
 
 
 def _out(key: KeyInfo) -> KeyOut:
@@ -26,13 +29,13 @@ def _out(key: KeyInfo) -> KeyOut:
     )
 
 
-@router.get("")
+@router.get("/keys")
 def list_keys(store: StoreDep, _who: AdminDep) -> list[KeyOut]:
     """List every key, revoked ones included (never the tokens)."""
     return [_out(k) for k in store.list_keys()]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("/keys", status_code=status.HTTP_201_CREATED)
 def create_key(
     body: KeyCreate, store: StoreDep, who: AdminDep, response: Response
 ) -> KeyCreated:
@@ -42,7 +45,26 @@ def create_key(
     return KeyCreated(**_out(key).model_dump(), token=token)
 
 
-@router.delete("/{key_id}")
+@router.delete("/keys/{key_id}")
 def revoke_key(key_id: str, store: StoreDep, who: AdminDep) -> KeyOut:
     """Revoke a key; it stops working at once."""
     return _out(store.revoke_key(key_id, actor=who.name))
+
+
+@router.get("/audit")
+def audit_log(
+    store: StoreDep,
+    _who: AdminDep,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
+) -> list[AuditOut]:
+    """List the latest writes (who did what to which object, when), newest first."""
+    return [
+        AuditOut(
+            at=e.at,
+            actor=e.actor,
+            action=e.action,
+            target=e.target,
+            detail=json.loads(e.detail or "{}"),
+        )
+        for e in store.audit_log(limit=limit)
+    ]

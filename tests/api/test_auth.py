@@ -23,7 +23,7 @@ SAMPLE = {
 
 def needed_scope(method: str, path: str) -> str:
     """The scope a route should need: the rule the API documents."""
-    if path.startswith("/api/v1/keys"):
+    if path.startswith(("/api/v1/keys", "/api/v1/audit")):
         return "admin"
     if method == "GET":
         return "read"

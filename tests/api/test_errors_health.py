@@ -75,3 +75,16 @@ def test_demo_seeds_a_ranked_diagram(db_url, store):
 @pytest.mark.parametrize("path", ["/docs", "/openapi.json"])
 def test_docs_are_public(anon, path):
     assert anon.get(path).status_code == 200
+
+
+def test_audit_lists_writes_newest_first(client):
+    create(client)
+    client.post("/api/v1/datasets", json={"id": "s"})
+    client.post("/api/v1/datasets/s/records", json=[{"id": "1", "text": "refund"}])
+    entries = client.get("/api/v1/audit", params={"limit": 3}).json()
+    assert [(e["actor"], e["action"], e["target"]) for e in entries] == [
+        ("admin-key", "dataset.ingest", "s"),
+        ("admin-key", "dataset.create", "s"),
+        ("admin-key", "diagram.create", "cx"),
+    ]
+    assert entries[0]["detail"] == {"inserted": 1, "updated": 0}
