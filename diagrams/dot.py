@@ -182,9 +182,12 @@ def _nodes(
         name = names.setdefault(box.key, f"n{len(names)}")
         attrs, ink = _style(box, theme)
         label = _label(box, theme, font, ink) if box.text is not None else '""'
+        # The SVG group of a cause or category carries its diagram id, so a
+        # page can find it; quote() keeps it text (Graphviz XML-escapes it).
+        ident = f", id={quote(box.key)}" if box.ref and box.kind != "badge" else ""
         yield (
             f'{name} [pos="{_pos((box.x, box.y))}", width={box.w / 72:.4f}, '
-            f"height={box.h / 72:.4f}, {attrs}, label={label}];"
+            f"height={box.h / 72:.4f}, {attrs}{ident}, label={label}];"
         )
 
 

@@ -248,3 +248,21 @@ def test_render_error_names_graphviz_message():
         RenderError, match=re.escape("Graphviz cannot draw format 'gif'")
     ):
         GraphvizRenderer().render("digraph {}", format="gif")
+
+
+@pytest.mark.exe
+@needs_graphviz
+@pytest.mark.parametrize(
+    "odd",
+    ['a"b', "x\\Ny", "<script>", "& amp"],
+    ids=["quote", "backslash", "tag", "amp"],
+)
+def test_svg_groups_carry_the_diagram_ids(odd):
+    diagram = cx().model_copy(deep=True)
+    diagram.causes[0].id = odd
+    diagram.causes[1].parent = odd
+    diagram.links = []
+    root = parse_svg(diagrams.render(diagram, format="svg"))
+    ids = {g.get("id") for g in root.iter(f"{SVG}g") if g.get("class") == "node"}
+    assert {f"cause:{odd}", "cause:policy", "category:processes"} <= ids
+    assert_safe_svg(root)
