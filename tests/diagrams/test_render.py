@@ -18,6 +18,7 @@ from diagrams.text import clean_text
 from fishbone.exceptions import RenderError
 from fishbone.model import Category, Cause, Diagram, Effect
 from tests.diagrams.geometry import Named, overlapping_pairs
+from tests.diagrams.strategies import diagrams as diagrams_strategy
 from tests.diagrams.test_dot import NASTY, RANKING, cx
 from tests.factories import sized_diagram
 
@@ -266,3 +267,18 @@ def test_svg_groups_carry_the_diagram_ids(odd):
     ids = {g.get("id") for g in root.iter(f"{SVG}g") if g.get("class") == "node"}
     assert {f"cause:{odd}", "cause:policy", "category:processes"} <= ids
     assert_safe_svg(root)
+
+
+@pytest.mark.exe
+@needs_graphviz
+@settings(max_examples=15, deadline=None)
+@given(diagram=diagrams_strategy(max_categories=6, max_causes=25))
+def test_real_svg_text_of_generated_diagrams_does_not_overlap(diagram):
+    root = parse_svg(diagrams.render(diagram, format="svg"))
+    boxes = svg_text_boxes(root)
+    overlaps = [
+        (a, b)
+        for a, b in overlapping_pairs(boxes, slack=0.5)
+        if a.split("#")[0] != b.split("#")[0]
+    ]
+    assert overlaps == []
