@@ -120,7 +120,7 @@ class SignalMatcher:
         return _unique_pairs(rows, cols, len(self.cause_ids))
 
     def _find_chunk(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
-        text = normalise_joined(texts, collapse=False)
+        text = normalise_joined(texts, passes=1)
         hits = np.fromiter(
             itertools.chain.from_iterable(self._automaton.iter(text)), np.int64
         ).reshape(-1, 2)
@@ -140,7 +140,11 @@ def _matcher(signals: tuple[tuple[str, tuple[str, ...]], ...]) -> SignalMatcher:
 
 
 def _patterns(phrase: str) -> list[str]:
-    """Return the space-padded inflected forms of ``phrase``, words 1 to MAX_GAP spaces apart."""
+    """Return the space-padded inflected forms of ``phrase``, words 1 to MAX_GAP spaces apart.
+
+    Comments are searched after one halving pass over their spaces, so this matches
+    words separated by up to four non-word characters.
+    """
     words = normalise(phrase).split()
     if not words:
         return []

@@ -34,8 +34,11 @@ __all__ = ["MAX_GAP", "SEPARATOR", "normalise", "normalise_joined", "stem", "var
 SEPARATOR: Final = "\n"
 """Marks the end of each record in :func:`normalise_joined` output; never inside a record."""
 
-MAX_GAP: Final = 4
-"""Without collapsing, words of a phrase match when 1 to MAX_GAP spaces apart ("wait... time")."""
+MAX_GAP: Final = 2
+"""After one halving pass (``passes=1``) a run of up to four spaces is at most MAX_GAP long.
+
+So the matcher, searching for phrases whose words are 1 to MAX_GAP spaces apart,
+matches words separated by up to four non-word characters (``wait... time``)."""
 _RAW_SEP: Final = "\x00"
 _VOWELS: Final = frozenset("aeiouy")
 _NO_DOUBLE: Final = frozenset("aeiouywx")
@@ -56,7 +59,7 @@ _COMBINING: Final = re.compile(r"[\u0300-\u036f]+")
 _NON_WORD: Final = re.compile(r"(?:[^\w\n]|_)+")
 
 
-def normalise_joined(texts: Sequence[str], *, collapse: bool = True) -> str:
+def normalise_joined(texts: Sequence[str], *, passes: int | None = None) -> str:
     r"""Normalise many texts into one string: each record framed as ``" words \\n"``.
 
     Every record starts after a space and ends with ``" " + SEPARATOR``, so a phrase
@@ -65,9 +68,11 @@ def normalise_joined(texts: Sequence[str], *, collapse: bool = True) -> str:
 
     Args:
         texts: the comments, any length.
-        collapse: fold runs of spaces to one. The matcher passes False for speed
-            (an ASCII chunk is then a single ``bytes.translate``) and searches for
-            phrases whose words are up to :data:`MAX_GAP` spaces apart instead.
+        passes: None folds every run of spaces to one; otherwise at most this many
+            passes that halve runs (an ASCII chunk then costs one ``translate`` and
+            one ``replace``). The matcher uses 1 and searches for phrases whose
+            words are up to :data:`MAX_GAP` spaces apart. Non-ASCII chunks are
+            always folded fully.
 
     Returns:
         The normalised text of all records.
@@ -82,8 +87,10 @@ def normalise_joined(texts: Sequence[str], *, collapse: bool = True) -> str:
     raw = f" {raw} \x00"
     if raw.isascii():
         folded = raw.encode("ascii").translate(_ASCII)
-        while collapse and b"  " in folded:  # a few C passes beat a regex here
+        left = -1 if passes is None else passes
+        while left != 0 and b"  " in folded:  # a few C passes beat a regex here
             folded = folded.replace(b"  ", b" ")
+            left -= 1
         return folded.decode("ascii")
     text = unicodedata.normalize("NFKD", raw.replace(SEPARATOR, " ")).casefold()
     text = _COMBINING.sub("", text).replace(_RAW_SEP, SEPARATOR)
