@@ -133,7 +133,7 @@ def migrate(engine: Engine) -> None:
         ...         ).scalar()
         ...     engine.dispose()
         >>> head
-        '0002'
+        '0003'
     """
     from alembic import command
     from alembic.config import Config

@@ -301,3 +301,17 @@ def test_two_stores_on_one_sqlite_file_write_in_turn(tmp_path):
     assert second.get_dataset("s").revision == 40
     first.close()
     second.close()
+
+
+def test_migrations_match_the_models(store):
+    """Alembic finds nothing to change between the migrated database and tables.py."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from fishbone.store.tables import Base
+
+    engine = sa.create_engine(store.url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert diff == []
