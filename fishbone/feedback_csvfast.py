@@ -131,7 +131,8 @@ def _simple_lines(
         simple |= quoted_ok
         inside = np.searchsorted(qpos, dpos, side="right") % 2 == 1
     fields = np.bincount(np.searchsorted(ends, dpos[~inside]), minlength=len(ends))
-    fast = simple & (fields[: len(ends)] == width - 1)
+    blank = np.diff(ends, prepend=-1) == 1  # csv skips blank lines: leave them to it
+    fast = simple & ~blank & (fields[: len(ends)] == width - 1)
     inner = (
         dpos[inside & fast[np.searchsorted(ends, dpos)]] if inside.any() else dpos[:0]
     )

@@ -217,3 +217,9 @@ def test_a_guessed_scale_says_so_when_it_rejects(tmp_path: Path) -> None:
         report.rejected[0].reason
         == "score 9 is outside the csat scale 1-5 (guessed from earlier rows; pass the scale to set it)"
     )
+
+
+def test_single_column_csv_skips_blank_lines() -> None:
+    result = parse_feedback(["text\n", "a\n", "\n", '"b, c"\n', "\n"])
+    assert result.table.texts == ["a", "b, c"]
+    assert result.report.rejected == []
