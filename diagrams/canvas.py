@@ -14,13 +14,13 @@ Examples:
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import replace
 from typing import Final
 
 from diagrams.labels import STATUS_MARKS
+from diagrams.links import link_arrows
 from diagrams.options import Evidence, RenderOptions
-from diagrams.shapes import Arrow, Box, Layout, Line, Point
+from diagrams.shapes import Box, Layout, Line
 from diagrams.text import measure_label
 from fishbone.model import Diagram, Status
 
@@ -69,124 +69,6 @@ def _extent(lay: Layout) -> tuple[float, float, float, float]:
         xs += [p[0] for p in (*arrow.points, arrow.end)]
         ys += [p[1] for p in (*arrow.points, arrow.end)]
     return min(xs), min(ys), max(xs), max(ys)
-
-
-def _edge_point(box: Box, toward: Point) -> Point:
-    """Return where the ray from the box centre to ``toward`` leaves the box."""
-    dx, dy = toward[0] - box.x, toward[1] - box.y
-    if dx == 0 and dy == 0:
-        return box.x, box.y1
-    scale = min(
-        (box.w / 2) / abs(dx) if dx else math.inf,
-        (box.h / 2) / abs(dy) if dy else math.inf,
-    )
-    return box.x + dx * scale, box.y + dy * scale
-
-
-_BOWS: Final = (
-    0.2,
-    -0.2,
-    0.4,
-    -0.4,
-    0.7,
-    -0.7,
-    0.1,
-    -0.1,
-    1.0,
-    -1.0,
-    1.5,
-    -1.5,
-    2.5,
-    -2.5,
-)
-"""Bends tried for a cross-link, as a fraction of its length, until one misses every label."""
-_CELL: Final = 64.0
-
-
-def _grid(boxes: list[Box]) -> dict[tuple[int, int], list[Box]]:
-    """Index boxes by the grid cells they cover."""
-    grid: dict[tuple[int, int], list[Box]] = {}
-    for box in boxes:
-        for gx in range(math.floor(box.x0 / _CELL), math.floor(box.x1 / _CELL) + 1):
-            for gy in range(math.floor(box.y0 / _CELL), math.floor(box.y1 / _CELL) + 1):
-                grid.setdefault((gx, gy), []).append(box)
-    return grid
-
-
-def _hits(
-    curve: tuple[Point, Point, Point, Point],
-    grid: dict[tuple[int, int], list[Box]],
-    ends: set[str],
-) -> int:
-    """Return how many sample points of a Bezier fall inside a label other than its ends."""
-    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = curve
-    hits = 0
-    for i in range(1, 32):
-        t = i / 32
-        a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t**3
-        px, py = a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3
-        for box in grid.get((math.floor(px / _CELL), math.floor(py / _CELL)), ()):
-            if box.key not in ends and box.x0 < px < box.x1 and box.y0 < py < box.y1:
-                hits += 1
-    return hits
-
-
-def _curve(
-    a: Box, b: Box, bow: float
-) -> tuple[tuple[Point, Point, Point, Point], Point]:
-    """Return a Bezier from box ``a`` to box ``b`` bent by ``bow``, and its arrow tip.
-
-    The controls are set off the centre line; the curve leaves ``a`` toward
-    the first control and enters ``b`` from the second, so strong bends
-    leave sideways instead of through a neighbour.
-    """
-    dx, dy = b.x - a.x, b.y - a.y
-    c1 = (a.x + dx / 3 - dy * bow, a.y + dy / 3 + dx * bow)
-    c2 = (a.x + 2 * dx / 3 - dy * bow, a.y + 2 * dy / 3 + dx * bow)
-    start, tip = _edge_point(a, c1), _edge_point(b, c2)
-    tx, ty = tip[0] - c2[0], tip[1] - c2[1]
-    length = math.hypot(tx, ty) or 1.0
-    stop = (tip[0] - tx / length * 8.0, tip[1] - ty / length * 8.0)
-    return (start, c1, c2, stop), tip
-
-
-def _arrows(lay: Layout, diagram: Diagram) -> list[Arrow]:
-    """Return a curved arrow per cross-link whose two causes are drawn.
-
-    Each arrow bends by the first of :data:`_BOWS` whose curve misses every
-    other label (or the one that crosses the fewest).
-    """
-    by_key = {b.key: b for b in lay.boxes}
-    for badge in [b for b in lay.boxes if b.kind == "badge"]:
-        # aim at the whole unit, so the arrow tip is not hidden under the badge
-        label = by_key[f"cause:{badge.ref}"]
-        x0, x1 = min(label.x0, badge.x0), max(label.x1, badge.x1)
-        by_key[label.key] = Box(
-            key=label.key,
-            kind="cause",
-            x=(x0 + x1) / 2,
-            y=label.y,
-            w=x1 - x0,
-            h=label.h,
-        )
-    grid = _grid(lay.boxes) if diagram.links else {}
-    arrows = []
-    for link in diagram.links:
-        a, b = by_key.get(f"cause:{link.source}"), by_key.get(f"cause:{link.target}")
-        if a is None or b is None:
-            log.debug(
-                "link %s -> %s skipped: a cause is folded", link.source, link.target
-            )
-            continue
-        ends = {a.key, b.key, f"badge:{link.source}", f"badge:{link.target}"}
-        best, tip = min(
-            (_curve(a, b, bow) for bow in _BOWS),
-            key=lambda curve: _hits(curve[0], grid, ends),
-        )
-        arrows.append(
-            Arrow(points=best, end=tip, tail=a.key, head=b.key, label=link.label)
-        )
-    return arrows
 
 
 def _legend(diagram: Diagram, evidence: Evidence, opts: RenderOptions) -> list[Box]:
@@ -263,7 +145,8 @@ def finish(
     )
     if opts.direction == "left":
         _mirror_x(lay)
-    lay.arrows = _arrows(lay, diagram)
+    lay.arrows, link_labels = link_arrows(lay, diagram, font=opts.font)
+    lay.boxes += link_labels
     x0, bottom, x1, top = _extent(lay)
     _check_readable(lay, x1 - x0, top - bottom, tree=opts.layout == "tree")
     legend = _legend(diagram, evidence, opts)

@@ -44,6 +44,9 @@ _HTML_ESCAPES: Final = {
     ord("<"): "&lt;",
     ord(">"): "&gt;",
     ord('"'): "&quot;",
+    # A label that is just "]" is a syntax error to Graphviz 2.43 (found by
+    # the arbitrary-unicode test); as an entity it draws.
+    ord("]"): "&#93;",
     ord("'"): "&#39;",
 }
 
@@ -123,7 +126,8 @@ def _label(box: Box, theme: Theme, font: str, ink: str) -> str:
     else:
         body = "<BR/>".join(lines)
     if not body.strip():
-        body = " "
+        # Graphviz drops whitespace-only text and then rejects the empty <FONT>.
+        return '""'
     if block.bold:
         body = f"<B>{body}</B>"
     size = f"{block.size:g}"
@@ -152,6 +156,11 @@ def _style(box: Box, theme: Theme) -> tuple[str, str]:
         return (
             f'shape=box, style=filled, fillcolor="{fill}", color="{theme.muted}", penwidth=0.5',
             theme.ink,
+        )
+    if box.kind == "link":
+        return (
+            f'shape=box, style=filled, fillcolor="{theme.background}", color="{theme.background}", penwidth=0',
+            theme.link,
         )
     if box.kind in ("title", "legend"):
         return (

@@ -165,12 +165,13 @@ class GraphvizRenderer:
             ) from None
         message = done.stderr.decode("utf-8", "replace").strip()
         if done.returncode != 0 or not done.stdout:
-            last = (
-                message.splitlines()[-1]
-                if message
-                else f"exit status {done.returncode}"
+            errors = [
+                ln for ln in message.splitlines() if not ln.startswith("Warning:")
+            ]
+            last = errors[-1] if errors else "no output"
+            raise RenderError(
+                f"Graphviz failed to draw the diagram (exit status {done.returncode}): {last}"
             )
-            raise RenderError(f"Graphviz failed to draw the diagram: {last}")
         if message:
             log.debug("graphviz: %s", message)
         if format == "pdf":

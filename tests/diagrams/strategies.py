@@ -73,7 +73,10 @@ def diagrams(
     links = []
     if len(causes) >= 2 and rng.random() < 0.5:
         a, b = rng.sample(causes, 2)
-        links.append(Link(source=a.id, target=b.id))
+        label = rng.choice(
+            ["", "feeds", "makes worse when busy", _label(rng, max_words)]
+        )
+        links.append(Link(source=a.id, target=b.id, label=label))
     return Diagram(
         id="h",
         title=rng.choice(["", "Title"]),

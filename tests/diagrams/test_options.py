@@ -8,9 +8,9 @@ import struct
 import pytest
 
 from diagrams import fonts
-from diagrams.canvas import _edge_point
 from diagrams.fonts import FontMetrics, load_font
 from diagrams.labels import _acyclic
+from diagrams.links import _edge_point
 from diagrams.options import Evidence, RenderOptions, evidence_from_ranking
 from diagrams.render import _check_png
 from diagrams.shapes import Box

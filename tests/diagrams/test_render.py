@@ -282,3 +282,13 @@ def test_real_svg_text_of_generated_diagrams_does_not_overlap(diagram):
         if a.split("#")[0] != b.split("#")[0]
     ]
     assert overlaps == []
+
+
+@pytest.mark.exe
+@needs_graphviz
+@pytest.mark.parametrize(
+    "label", ["\x80", "\x9f\x81", "a\x85"], ids=["c1", "c1-pair", "nel"]
+)
+def test_labels_that_clean_to_nothing_still_render(label):
+    root = parse_svg(diagrams.render(one_cause(label), format="svg"))
+    assert_safe_svg(root)
