@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
+from api.cli.progress import reading_progress
 from fishbone.exceptions import FeedbackError
 from fishbone.feedback import read_feedback
 from fishbone.feedback_columns import parse_mapping
@@ -41,24 +38,6 @@ def parse_tag_map(value: str) -> dict[str, list[str]]:
             for k, v in data.items()
         }
     return {tag: causes.split(";") for tag, causes in parse_mapping(value).items()}
-
-
-@contextmanager
-def _progress(
-    console: Console, path: Path
-) -> Iterator[Callable[[int, int], None] | None]:
-    if not console.is_terminal or path.stat().st_size < 4 << 20:
-        yield None
-        return
-    columns = (
-        "[progress.description]{task.description}",
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(f"reading {path.name}", total=path.stat().st_size)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def _quote(text: str) -> str:
@@ -188,7 +167,7 @@ def match(
     """Show, per cause, how many comments its signals (and tags) match, with examples, and the unmatched."""
     console = Console(width=160)
     diagram = read_diagram(file)
-    with _progress(Console(file=sys.stderr), feedback) as progress:
+    with reading_progress(feedback) as progress:
         result = read_feedback(
             feedback,
             mapping=parse_mapping(map_) if map_ else None,

@@ -5,19 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import os
-import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from api.cli.feedback_cmd import parse_tag_map
+from api.cli.progress import reading_progress
 from fishbone.feedback import read_feedback
 from fishbone.feedback_columns import parse_mapping
 from fishbone.formats import read_diagram
@@ -114,23 +111,6 @@ HalfLifeOpt = Annotated[
 ]
 
 
-@contextmanager
-def _progress(path: Path) -> Iterator[Callable[[int, int], None] | None]:
-    console = Console(file=sys.stderr)
-    if not console.is_terminal or path.stat().st_size < 4 << 20:
-        yield None
-        return
-    columns = (
-        "[progress.description]{task.description}",
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(f"reading {path.name}", total=path.stat().st_size)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
-
-
 def load(
     file: Path,
     feedback: Path,
@@ -144,7 +124,7 @@ def load(
 ) -> tuple[Diagram, FeedbackTable, Mentions]:
     """Read the diagram and feedback, report skipped rows on stderr, match causes."""
     diagram = read_diagram(file)
-    with _progress(feedback) as progress:
+    with reading_progress(feedback) as progress:
         result = read_feedback(
             feedback,
             mapping=parse_mapping(map_) if map_ else None,
