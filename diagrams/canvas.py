@@ -66,8 +66,15 @@ def _extent(lay: Layout) -> tuple[float, float, float, float]:
         xs += [p[0] for p in ln.points]
         ys += [p[1] for p in ln.points]
     for arrow in lay.arrows:
-        xs += [p[0] for p in (*arrow.points, arrow.end)]
-        ys += [p[1] for p in (*arrow.points, arrow.end)]
+        # the curve, not its control points, which lie well outside it
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = arrow.points
+        for i in range(17):
+            t = i / 16
+            a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t**3
+            xs.append(a * x0 + b * x1 + c * x2 + d * x3)
+            ys.append(a * y0 + b * y1 + c * y2 + d * y3)
+        xs.append(arrow.end[0])
+        ys.append(arrow.end[1])
     return min(xs), min(ys), max(xs), max(ys)
 
 

@@ -40,23 +40,9 @@ def _edge_point(box: Box, toward: Point) -> Point:
     return box.x + dx * scale, box.y + dy * scale
 
 
-BOWS: Final = (
-    0.2,
-    -0.2,
-    0.4,
-    -0.4,
-    0.7,
-    -0.7,
-    0.1,
-    -0.1,
-    1.0,
-    -1.0,
-    1.5,
-    -1.5,
-    2.5,
-    -2.5,
-)
-"""Bends tried for a cross-link, as a fraction of its length, until one misses every label."""
+BOWS: Final = (0.2, -0.2, 0.35, -0.35, 0.5, -0.5, 0.1, -0.1, 0.75, -0.75)
+"""Bends tried for a cross-link, as a fraction of its length: the first that misses
+every label wins, else the one crossing fewest (wider loops read worse than a crossing)."""
 _CELL: Final = 64.0
 
 
@@ -166,26 +152,30 @@ def _is_clear(
     return True
 
 
-def _label_box(
+def _label_boxes(
     key: str, text: str, curve: tuple[Point, Point, Point, Point], font: str
 ) -> list[Box]:
-    """Return candidate boxes for a link label, beside the curve's middle."""
+    """Return candidate boxes for a link label, beside the curve, middle first."""
     block = measure_label(text, max_width=120, size=8.0, family=font)
     (x0, y0), (x1, y1), (x2, y2), (x3, y3) = curve
-    mx, my = (x0 + 3 * x1 + 3 * x2 + x3) / 8, (y0 + 3 * y1 + 3 * y2 + y3) / 8
-    gap = block.height / 2 + 2
-    return [
-        Box(
-            key=key,
-            kind="link",
-            x=mx,
-            y=my + dy,
-            w=block.width,
-            h=block.height,
-            text=block,
-        )
-        for dy in (gap, -gap, 0.0)
-    ]
+    gap_y, gap_x = block.height / 2 + 2, block.width / 2 + 2
+    out = []
+    for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
+        a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t**3
+        mx, my = a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3
+        for dx, dy in ((0, gap_y), (0, -gap_y), (gap_x, 0), (-gap_x, 0), (0, 0)):
+            out.append(
+                Box(
+                    key=key,
+                    kind="link",
+                    x=mx + dx,
+                    y=my + dy,
+                    w=block.width,
+                    h=block.height,
+                    text=block,
+                )
+            )
+    return out
 
 
 def link_arrows(
@@ -254,7 +244,7 @@ def link_arrows(
             continue
         fits = [
             c
-            for c in _label_box(f"link:{i}", link.label, best, font)
+            for c in _label_boxes(f"link:{i}", link.label, best, font)
             if _is_clear(c, grid, segments)
         ]
         if not fits:

@@ -274,3 +274,13 @@ def test_huge_tree_warns_without_offering_the_tree_again():
     assert lay.warnings
     assert "--layout tree" not in lay.warnings[0]
     assert "--max-depth" in lay.warnings[0]
+
+
+def test_link_labels_are_drawn_where_there_is_room():
+    diagram = small()
+    diagram.causes = [*diagram.causes, Cause(id="d", label="Far cause", category="k2")]
+    diagram.links = [Link(source="d", target="a", label="feeds")]
+    lay = layout(diagram)
+    (label,) = [b for b in lay.boxes if b.kind == "link"]
+    assert label.text.lines == ("feeds",)
+    assert layout_problems(lay) == []
