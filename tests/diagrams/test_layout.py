@@ -282,5 +282,6 @@ def test_link_labels_are_drawn_where_there_is_room():
     diagram.links = [Link(source="d", target="a", label="feeds")]
     lay = layout(diagram)
     (label,) = [b for b in lay.boxes if b.kind == "link"]
+    assert label.text is not None
     assert label.text.lines == ("feeds",)
     assert layout_problems(lay) == []
