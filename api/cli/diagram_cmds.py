@@ -13,7 +13,6 @@ from rich.table import Table
 from fishbone.exceptions import DiagramInvalid, Problem
 from fishbone.formats import read_diagram, write_diagram
 from fishbone.formats.json_doc import json_schema
-from fishbone.graph import find_problems
 from fishbone.model import Diagram
 from fishbone.templates import list_templates, load_template
 
@@ -93,6 +92,8 @@ def validate(path: InFile) -> None:
         diagram = read_diagram(path)
     except DiagramInvalid as exc:
         _report(path, exc.problems)
+    from fishbone.graph import find_problems
+
     problems = find_problems(diagram)
     if problems:
         _report(path, problems)
@@ -101,6 +102,8 @@ def validate(path: InFile) -> None:
 
 def convert(path: InFile, output: OutFile) -> None:
     """Convert a diagram between JSON, outline text, CSV and Mermaid ishikawa."""
+    from fishbone.graph import find_problems
+
     diagram = read_diagram(path)
     problems = find_problems(diagram)
     if problems:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -13,11 +13,10 @@ from rich.table import Table
 
 from api.cli.progress import reading_progress
 from fishbone.exceptions import FeedbackError
-from fishbone.feedback import read_feedback
-from fishbone.feedback_columns import parse_mapping
-from fishbone.formats import read_diagram
-from fishbone.matching import MatchReport, match_report
-from fishbone.records import FeedbackTable
+
+if TYPE_CHECKING:
+    from fishbone.matching import MatchReport
+    from fishbone.records import FeedbackTable
 
 __all__ = ["COMMANDS", "match", "parse_tag_map"]
 
@@ -37,6 +36,8 @@ def parse_tag_map(value: str) -> dict[str, list[str]]:
             str(k): [v] if isinstance(v, str) else [str(x) for x in v]
             for k, v in data.items()
         }
+    from fishbone.feedback_columns import parse_mapping
+
     return {tag: causes.split(";") for tag, causes in parse_mapping(value).items()}
 
 
@@ -166,6 +167,11 @@ def match(
 ) -> None:
     """Show, per cause, how many comments its signals (and tags) match, with examples, and the unmatched."""
     console = Console(width=160)
+    from fishbone.feedback import read_feedback
+    from fishbone.feedback_columns import parse_mapping
+    from fishbone.formats import read_diagram
+    from fishbone.matching import match_report
+
     diagram = read_diagram(file)
     with reading_progress(feedback) as progress:
         result = read_feedback(

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -33,11 +33,12 @@ from api.cli.rank_io import (
     rows_to_csv,
     write_atomic,
 )
-from diagrams.charts import CHART_FORMATS, render_pareto
 from fishbone.exceptions import FeedbackError, FormatError, RenderError
-from fishbone.ranking import RankedCause, rank
-from fishbone.records import FeedbackTable
-from fishbone.trends import CauseTrend, trend
+
+if TYPE_CHECKING:
+    from fishbone.ranking import RankedCause
+    from fishbone.records import FeedbackTable
+    from fishbone.trends import CauseTrend
 
 __all__ = ["COMMANDS", "ChartKind", "chart", "rank_", "trend_"]
 
@@ -150,6 +151,8 @@ def rank_(
     strict: StrictOpt = False,
 ) -> None:
     """Rank a diagram's causes by customer feedback: pareto, impact or drivers."""
+    from fishbone.ranking import rank
+
     diagram, table, mentions = load(
         file,
         feedback,
@@ -254,6 +257,9 @@ def chart(
     strict: StrictOpt = False,
 ) -> None:
     """Draw a Pareto chart of a ranking as SVG, PNG, PDF or DOT."""
+    from diagrams.charts import CHART_FORMATS, render_pareto
+    from fishbone.ranking import rank
+
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in CHART_FORMATS:
         raise RenderError(
@@ -343,6 +349,8 @@ def trend_(
     date_format: DateFormatOpt = None,
 ) -> None:
     """Compare each cause's share this period with before; flag rising causes (BH-adjusted)."""
+    from fishbone.trends import trend
+
     diagram, table, mentions = load(
         file,
         feedback,

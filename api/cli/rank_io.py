@@ -9,18 +9,16 @@ import tempfile
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from api.cli.feedback_cmd import parse_tag_map
 from api.cli.progress import reading_progress
-from fishbone.feedback import read_feedback
-from fishbone.feedback_columns import parse_mapping
-from fishbone.formats import read_diagram
-from fishbone.matching import match
-from fishbone.model import Diagram
-from fishbone.records import FeedbackTable, Mentions
+
+if TYPE_CHECKING:
+    from fishbone.model import Diagram
+    from fishbone.records import FeedbackTable, Mentions
+
 
 __all__ = [
     "DateFormatOpt",
@@ -123,6 +121,12 @@ def load(
     strict: bool,
 ) -> tuple[Diagram, FeedbackTable, Mentions]:
     """Read the diagram and feedback, report skipped rows on stderr, match causes."""
+    from api.cli.feedback_cmd import parse_tag_map
+    from fishbone.feedback import read_feedback
+    from fishbone.feedback_columns import parse_mapping
+    from fishbone.formats import read_diagram
+    from fishbone.matching import match
+
     diagram = read_diagram(file)
     with reading_progress(feedback) as progress:
         result = read_feedback(
