@@ -139,6 +139,12 @@ def write_docs(docs: Path) -> None:
         data = diagrams.render(sized_diagram(*shape), format="png", size=4000)
         (docs / f"render-{name}.png").write_bytes(data)
         print(f"wrote {docs / f'render-{name}.png'}")
+    # heat, rank badges, status marks, votes and a cross-link on a small diagram
+    from tests.diagrams.test_dot import RANKING, cx
+
+    example = diagrams.render(cx(), format="png", ranking=RANKING, dpi=144)
+    (docs / "render-ranked-example.png").write_bytes(example)
+    print(f"wrote {docs / 'render-ranked-example.png'}")
 
 
 def main() -> None:
