@@ -141,6 +141,9 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Several workers may start at once: one migrates, the others wait for it.
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7401)")
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
 

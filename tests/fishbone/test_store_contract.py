@@ -315,3 +315,28 @@ def test_migrations_match_the_models(store):
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_stores_opened_at_once_migrate_once(store, tmp_path):
+    """Workers starting together on a fresh database: one migrates, none fails."""
+    urls: Iterator[str] = (
+        iter([f"sqlite:///{tmp_path / 'fresh.db'}"])
+        if store.backend == "sqlite"
+        else _postgres_url()
+    )
+    url = next(urls)
+    errors: list[Exception] = []
+
+    def open_store() -> None:
+        try:
+            Store(url).close()
+        except Exception as exc:  # collected: the assertion below names it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    next(urls, None)
+    assert errors == []
