@@ -12,7 +12,9 @@ from api.schemas import ID_PATTERN, ProblemDetails
 from fishbone.store import StoredDiagram, VersionConflict
 
 __all__ = [
+    "CREATED_WITH_ETAG",
     "ERRORS",
+    "WITH_ETAG",
     "WRITE_ERRORS",
     "check_id",
     "etag_matches",
@@ -45,6 +47,32 @@ WRITE_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     },
 }
 """Error responses of writes to a diagram."""
+
+_ETAG_HEADERS: Final = {
+    "ETag": {
+        "description": "The diagram's ETag now; send it in If-Match on the next write.",
+        "schema": {"type": "string", "example": '"cx.v4"'},
+    },
+    "X-Version": {
+        "description": "The diagram's version number now.",
+        "schema": {"type": "integer", "example": 4},
+    },
+}
+WITH_ETAG: Final[dict[int | str, dict[str, Any]]] = {
+    200: {"description": "Done.", "headers": _ETAG_HEADERS}
+}
+"""Success response of reads and writes of a diagram: the headers it carries."""
+
+CREATED_WITH_ETAG: Final[dict[int | str, dict[str, Any]]] = {
+    201: {
+        "description": "Created.",
+        "headers": {
+            **_ETAG_HEADERS,
+            "Location": {"description": "Where it is.", "schema": {"type": "string"}},
+        },
+    }
+}
+"""Success response of creations in a diagram."""
 
 _ETAG_VERSION: Final = re.compile(r'^(?:W/)?"(?P<id>.*)\.v(?P<version>\d+)"$')
 _SLUG: Final = re.compile(r"[^a-z0-9]+")

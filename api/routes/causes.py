@@ -12,7 +12,9 @@ from fastapi import APIRouter, Query, Response, status
 
 from api.deps import EditDep, IfMatchDep, ReadDep, StoreDep
 from api.routes._http import (
+    CREATED_WITH_ETAG,
     ERRORS,
+    WITH_ETAG,
     WRITE_ERRORS,
     expected_version,
     set_diagram_headers,
@@ -70,7 +72,9 @@ def get_cause(
     return stored.diagram.cause(cause_id)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS)
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS | CREATED_WITH_ETAG
+)
 def add_cause(
     diagram_id: str,
     body: CauseCreate,
@@ -96,7 +100,7 @@ def add_cause(
     return saved.cause(new_id[0])
 
 
-@router.patch("/{cause_id}", responses=WRITE_ERRORS)
+@router.patch("/{cause_id}", responses=WRITE_ERRORS | WITH_ETAG)
 def edit_cause(
     diagram_id: str,
     cause_id: str,
@@ -177,7 +181,7 @@ def delete_cause(
     return response
 
 
-@router.post("/{cause_id}/votes", responses=WRITE_ERRORS)
+@router.post("/{cause_id}/votes", responses=WRITE_ERRORS | WITH_ETAG)
 def vote(
     diagram_id: str,
     cause_id: str,
@@ -199,7 +203,7 @@ def vote(
     )
 
 
-@router.put("/{cause_id}/status", responses=WRITE_ERRORS)
+@router.put("/{cause_id}/status", responses=WRITE_ERRORS | WITH_ETAG)
 def set_status(
     diagram_id: str,
     cause_id: str,

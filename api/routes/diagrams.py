@@ -9,7 +9,9 @@ from fastapi import APIRouter, Body, Response, status
 from api.deps import EditDep, IfMatchDep, IfNoneMatchDep, ReadDep, StoreDep
 from api.errors import Unprocessable
 from api.routes._http import (
+    CREATED_WITH_ETAG,
     ERRORS,
+    WITH_ETAG,
     WRITE_ERRORS,
     check_id,
     etag_matches,
@@ -61,7 +63,9 @@ def list_diagrams(store: StoreDep, _who: ReadDep) -> list[DiagramSummary]:
     return [_summary(s) for s in store.list_diagrams()]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=_CREATED)
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, responses=_CREATED | CREATED_WITH_ETAG
+)
 def create_diagram(
     diagram: Diagram, store: StoreDep, who: EditDep, response: Response
 ) -> Diagram:
@@ -69,7 +73,11 @@ def create_diagram(
     return _created(store, diagram, who.name, response)
 
 
-@router.post("/from-template", status_code=status.HTTP_201_CREATED, responses=_CREATED)
+@router.post(
+    "/from-template",
+    status_code=status.HTTP_201_CREATED,
+    responses=_CREATED | CREATED_WITH_ETAG,
+)
 def create_from_template(
     body: FromTemplate, store: StoreDep, who: EditDep, response: Response
 ) -> Diagram:
@@ -83,7 +91,11 @@ def create_from_template(
     return _created(store, diagram, who.name, response)
 
 
-@router.post("/from-outline", status_code=status.HTTP_201_CREATED, responses=_CREATED)
+@router.post(
+    "/from-outline",
+    status_code=status.HTTP_201_CREATED,
+    responses=_CREATED | CREATED_WITH_ETAG,
+)
 def create_from_outline(
     body: FromOutline, store: StoreDep, who: EditDep, response: Response
 ) -> Diagram:
@@ -97,7 +109,7 @@ def create_from_outline(
 @router.get(
     "/{diagram_id}",
     response_model=Diagram,
-    responses={304: {"description": "Not modified: your copy is current."}},
+    responses=WITH_ETAG | {304: {"description": "Not modified: your copy is current."}},
 )
 def get_diagram(
     diagram_id: str,
@@ -116,7 +128,7 @@ def get_diagram(
     return stored.diagram
 
 
-@router.put("/{diagram_id}", responses=WRITE_ERRORS)
+@router.put("/{diagram_id}", responses=WRITE_ERRORS | WITH_ETAG)
 def replace_diagram(
     diagram_id: str,
     diagram: Diagram,
@@ -152,7 +164,7 @@ def _merge(target: Any, patch: Any) -> Any:
 
 @router.patch(
     "/{diagram_id}",
-    responses=WRITE_ERRORS,
+    responses=WRITE_ERRORS | WITH_ETAG,
     openapi_extra={
         "requestBody": {
             "content": {

@@ -7,7 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from api.deps import EditDep, IfMatchDep, ReadDep, StoreDep
-from api.routes._http import ERRORS, WRITE_ERRORS, expected_version, set_diagram_headers
+from api.routes._http import (
+    ERRORS,
+    WITH_ETAG,
+    WRITE_ERRORS,
+    expected_version,
+    set_diagram_headers,
+)
 from api.schemas import ChangeOut, DiffOut, VersionDocument, VersionOut
 from fishbone.model import Diagram
 from fishbone.store import diff_diagrams, summarize
@@ -79,7 +85,7 @@ def diff_versions(
     )
 
 
-@router.post("/versions/{version}/restore", responses=WRITE_ERRORS)
+@router.post("/versions/{version}/restore", responses=WRITE_ERRORS | WITH_ETAG)
 def restore_version(
     diagram_id: str,
     version: VersionPath,

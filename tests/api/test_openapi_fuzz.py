@@ -11,7 +11,10 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    response_headers_conformance,
+    response_schema_conformance,
+)
 
 from api.app import create_app
 from api.settings import Settings
@@ -61,7 +64,11 @@ def test_api_conforms(api_schema):
         def check(case):
             response = case.call_and_validate(
                 headers=headers,
-                checks=[not_a_server_error, response_schema_conformance],
+                checks=[
+                    not_a_server_error,
+                    response_schema_conformance,
+                    response_headers_conformance,
+                ],
             )
             calls.append(response.status_code)
 
