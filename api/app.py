@@ -18,21 +18,23 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import diagrams
 from api.auth import check_bind
-from api.errors import NotReady, install_error_handlers
+from api.errors import PROBLEM_TYPE, NotReady, install_error_handlers
 from api.routes import api_router
 from api.routes._cache import RenderCache, TableCache
 from api.schemas import Health, ProblemDetails, Ready
 from api.settings import Settings
 from fishbone.store import Store
 
-__all__ = ["AccessLog", "create_app"]
+__all__ = ["AccessLog", "BodyLimit", "create_app"]
 
 access_log = logging.getLogger("fishbone.access")
+
+_STREAMED = ("/records.ndjson", "/records.csv")
 
 _HOME = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Fishbone</title></head>
@@ -84,6 +86,53 @@ class AccessLog:
                 (time.perf_counter() - start) * 1000,
                 client[0] if client else "-",
             )
+
+
+class BodyLimit:
+    """Pure ASGI middleware: bodies over ``max_body_bytes`` answer 413 before any route runs.
+
+    Streamed uploads (NDJSON, CSV) are left alone: they have their own limit
+    and never hold the whole body.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Read the body up to the limit, then hand it on (or answer 413)."""
+        if scope["type"] != "http" or scope["path"].endswith(_STREAMED):
+            await self.app(scope, receive, send)
+            return
+        limit: int = scope["app"].state.settings.max_body_bytes
+        messages: list[Message] = []
+        seen = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                await _too_large(scope, receive, send, limit)
+                return
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    body = {
+        "type": PROBLEM_TYPE + "payload-too-large",
+        "title": "Payload too large",
+        "status": 413,
+        "detail": f"the body is over the {limit}-byte limit (max_body_bytes)",
+        "instance": scope["path"],
+        "limit": limit,
+    }
+    response = JSONResponse(body, 413, media_type="application/problem+json")
+    await response(scope, receive, send)
 
 
 def _health(app: FastAPI) -> None:
@@ -157,6 +206,7 @@ def create_app(
     app.state.render_cache = RenderCache(settings.render_cache)
     app.state.table_cache = TableCache(settings.table_cache)
     install_error_handlers(app)
+    app.add_middleware(BodyLimit)
     if settings.access_log:
         app.add_middleware(AccessLog)
     _health(app)

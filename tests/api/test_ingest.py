@@ -277,3 +277,12 @@ def test_ingest_into_a_missing_dataset_is_404(client):
 
 def test_limits_are_settings():
     assert Settings().max_row_bytes == 65536
+
+
+def test_diagram_body_over_the_limit_is_413(client, app, settings):
+    app.state.settings = settings.model_copy(update={"max_body_bytes": 100})
+    big = {"id": "x", "effect": {"label": "E" * 500}}
+    detail = problem(
+        client.post("/api/v1/diagrams", json=big), 413, "payload-too-large"
+    )["detail"]
+    assert "max_body_bytes" in detail
