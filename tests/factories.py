@@ -6,11 +6,36 @@ import random
 
 from fishbone.model import Category, Cause, Diagram, Effect
 
-WORDS = (
-    "refund wait staff queue app login delivery price policy training stock "
-    "billing outage email handoff menu signage parking noise cleanliness "
-    "tone empathy ownership knowledge follow-up escalation shift rota"
-).split()
+WORDS = [
+    "refund",
+    "wait",
+    "staff",
+    "queue",
+    "app",
+    "login",
+    "delivery",
+    "price",
+    "policy",
+    "training",
+    "stock",
+    "billing",
+    "outage",
+    "email",
+    "handoff",
+    "menu",
+    "signage",
+    "parking",
+    "noise",
+    "cleanliness",
+    "tone",
+    "empathy",
+    "ownership",
+    "knowledge",
+    "follow-up",
+    "escalation",
+    "shift",
+    "rota",
+]
 
 
 def label(rng: random.Random, lo: int, hi: int) -> str:
