@@ -100,7 +100,11 @@ class BodyLimit:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Read the body up to the limit, then hand it on (or answer 413)."""
-        if scope["type"] != "http" or scope["path"].endswith(_STREAMED):
+        if (
+            scope["type"] != "http"
+            or scope["method"] in ("GET", "HEAD", "DELETE", "OPTIONS")
+            or scope["path"].endswith(_STREAMED)
+        ):
             await self.app(scope, receive, send)
             return
         limit: int = scope["app"].state.settings.max_body_bytes
