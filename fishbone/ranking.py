@@ -288,16 +288,27 @@ def _pareto_fields(
     return out
 
 
+def _settled(values: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+    """Round sort keys to 1e-9 so summation noise cannot break a true tie.
+
+    Shares and importances lie in [0, 1] and impacts in [-200, 200] points:
+    1e-9 is far below any difference a team acts on and far above the 1e-15
+    that summing the same records in another order leaves.
+    """
+    rounded: npt.NDArray[np.float64] = np.asarray(values, dtype=np.float64).round(9)
+    return rounded
+
+
 def _order(method: str, fields: dict[str, Any], rows: Rows) -> npt.NDArray[np.intp]:
     """Return row indices best first; ties keep document order (lexsort is stable)."""
     doc = np.arange(len(rows.ids))
     keys: tuple[npt.NDArray[Any], ...]
     if method == "impact":
-        keys = (doc, fields["impact"], fields["n_scored"] == 0)
+        keys = (doc, _settled(fields["impact"]), fields["n_scored"] == 0)
     elif method == "drivers":
-        keys = (doc, -fields["importance"])
+        keys = (doc, -_settled(fields["importance"]))
     else:
-        keys = (doc, -fields["share"])
+        keys = (doc, -_settled(fields["share"]))
     return np.lexsort(keys).astype(np.intp)
 
 
