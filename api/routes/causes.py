@@ -100,6 +100,20 @@ def add_cause(
     return saved.cause(new_id[0])
 
 
+def _move(diagram: Diagram, cause: Cause, body: CausePatch) -> None:
+    """Move a cause under another parent and/or bone; its sub-causes follow."""
+    moved = {cause.id} | descendants(to_networkx(diagram), cause.id)
+    if "parent" in body.model_fields_set:
+        cause.parent = body.parent
+    if body.category is not None:
+        cause.category = body.category
+    elif body.parent is not None and body.parent in {c.id for c in diagram.causes}:
+        cause.category = diagram.cause(body.parent).category
+    for other in diagram.causes:
+        if other.id in moved:
+            other.category = cause.category
+
+
 @router.patch("/{cause_id}", responses=WRITE_ERRORS | WITH_ETAG)
 def edit_cause(
     diagram_id: str,
@@ -116,19 +130,7 @@ def edit_cause(
         cause = diagram.cause(cause_id)
         fields = body.model_fields_set
         if fields & {"parent", "category"}:
-            old = to_networkx(diagram)
-            moved = {cause_id} | descendants(old, cause_id)
-            if "parent" in fields:
-                cause.parent = body.parent
-            if body.category is not None:
-                cause.category = body.category
-            elif body.parent is not None and body.parent in {
-                c.id for c in diagram.causes
-            }:
-                cause.category = diagram.cause(body.parent).category
-            for other in diagram.causes:
-                if other.id in moved:
-                    other.category = cause.category
+            _move(diagram, cause, body)
         for name in ("label", "signals", "status", "votes", "notes", "owner"):
             if name in fields and (getattr(body, name) is not None or name == "owner"):
                 setattr(cause, name, getattr(body, name))
