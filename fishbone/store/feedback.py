@@ -14,21 +14,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypedDict
 
-import numpy as np
 from sqlalchemy import (
     Connection,
-    Text,
     delete,
     func,
     insert,
     select,
-    type_coerce,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from fishbone.records import FeedbackTable, Scale
+from fishbone.records import Scale
+from fishbone.store.columns import LoadedTable, fetch_plain, loaded_table, table_query
 from fishbone.store.engine import StoreBase, now
 from fishbone.store.errors import AlreadyExists, NotFound
 from fishbone.store.tables import Dataset, MatchRun, RankingCache, Record
@@ -84,22 +82,8 @@ class IngestCounts:
     updated: int
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedTable:
-    """A dataset's records as a :class:`FeedbackTable`, with their store keys."""
-
-    pks: np.ndarray[Any, np.dtype[np.int64]]
-    table: FeedbackTable
-
-
 def _json_list(value: list[str]) -> str:
     return json.dumps(value, ensure_ascii=False) if value else _EMPTY
-
-
-def _parse_list(text: Any) -> tuple[str, ...]:
-    if text is None or text == _EMPTY:
-        return ()
-    return tuple(json.loads(text) if isinstance(text, str) else text)
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -334,60 +318,7 @@ class FeedbackMixin(StoreBase):
             NotFound: when there is no such dataset.
         """
         scale = self.get_dataset(dataset_id).scale
-        query = (
-            select(
-                Record.pk,
-                Record.ext_id,
-                Record.text,
-                Record.score,
-                Record.date,
-                Record.channel,
-                Record.segment,
-                type_coerce(Record.tags, Text),
-                type_coerce(Record.causes, Text),
-            )
-            .where(Record.dataset_id == dataset_id)
-            .order_by(Record.pk)
-        )
-        if since is not None:
-            query = query.where(Record.date >= since.isoformat())
-        if until is not None:
-            query = query.where(Record.date <= until.isoformat())
-        if segment is not None:
-            query = query.where(Record.segment == segment)
-        if channel is not None:
-            query = query.where(Record.channel == channel)
+        query = table_query(dataset_id, since, until, segment, channel)
         with self._read() as conn:
-            compiled = query.compile(dialect=conn.dialect)
-            params = compiled.construct_params()
-            if compiled.positional:
-                args: Any = tuple(params[n] for n in compiled.positiontup or ())
-            else:
-                args = params
-            # The driver's own cursor: plain tuples, no Row objects for 100,000s of rows.
-            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-            try:
-                cursor.execute(compiled.string, args)
-                rows = cursor.fetchall()
-            finally:
-                cursor.close()
-        return _loaded(rows, scale)
-
-
-def _loaded(rows: Sequence[Any], scale: str | None) -> LoadedTable:
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 9
-    pks, ids, texts, scores, dates, channels, segments, tags, causes = columns
-    table = FeedbackTable(
-        ids=list(ids),
-        texts=list(texts),
-        scores=np.array([np.nan if s is None else s for s in scores], np.float64),
-        scale=Scale.parse(scale) if scale else None,
-        dates=np.array(
-            [np.datetime64("NaT") if d is None else d for d in dates], "datetime64[D]"
-        ),
-        channels=list(channels),
-        segments=list(segments),
-        tags=[_parse_list(t) for t in tags],
-        causes=[_parse_list(c) for c in causes],
-    )
-    return LoadedTable(np.array(pks, np.int64), table)
+            rows = fetch_plain(conn, query)
+        return loaded_table(rows, scale)
