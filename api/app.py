@@ -32,6 +32,7 @@ from fishbone.store import Store
 
 __all__ = ["AccessLog", "BodyLimit", "create_app"]
 
+log = logging.getLogger(__name__)
 access_log = logging.getLogger("fishbone.access")
 
 _STREAMED = ("/records.ndjson", "/records.csv")
@@ -186,7 +187,13 @@ def create_app(
     """
     own_store = store is None
     store = Store(settings.database_url) if store is None else store
-    check_bind(settings, has_keys=store.has_active_keys())
+    has_keys = store.has_active_keys()
+    check_bind(settings, has_keys=has_keys)
+    if not has_keys and not settings.no_auth:
+        log.warning(
+            "no API keys yet: every request will answer 401; create one with "
+            "`fishbone keys create --scope admin --name NAME` (or use --no-auth on loopback)"
+        )
     if settings.demo:
         from api.demo import seed_demo
 
