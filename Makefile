@@ -13,11 +13,11 @@ help:  ## Show the targets.
 
 setup:
 	@scripts/bootstrap.sh run
-	@$(UV) sync --locked --all-extras --no-default-groups
+	@$(UV) sync --locked --all-extras --no-default-groups --compile-bytecode
 
 setup-test:
 	@scripts/bootstrap.sh test
-	@$(UV) sync --locked --all-extras
+	@$(UV) sync --locked --all-extras --compile-bytecode
 
 run: setup  ## Serve the app on http://$(HOST):$(PORT) with an embedded SQLite file and a demo.
 	$(UV) run --no-sync fishbone serve --host $(HOST) --port $(PORT) --db sqlite:///fishbone.db --demo --no-auth

@@ -7,9 +7,6 @@ from typing import Annotated
 
 import typer
 
-from api.app import create_app
-from api.settings import Settings
-
 __all__ = ["COMMANDS", "serve"]
 
 DbOption = Annotated[
@@ -39,6 +36,9 @@ def serve(
     --no-auth; on loopback --no-auth lets anyone on this machine in.
     """
     import uvicorn
+
+    from api.app import create_app
+    from api.settings import Settings
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from api.cli.serve_cmd import DbOption
-from api.routes._ingest import IngestRun, csv_rows
-from api.routes._rows import RowValidator
-from api.settings import Settings
 from fishbone.exceptions import FormatError
-from fishbone.store import NotFound, Store
+
+if TYPE_CHECKING:
+    from api.routes._ingest import IngestRun
+    from fishbone.store import Store
 
 __all__ = ["COMMANDS", "import_", "keys"]
 
 
 def _store(db: str | None) -> Store:
+    # The store (SQLAlchemy, Alembic) loads only for the commands that use it.
+    from api.settings import Settings
+    from fishbone.store import Store
+
     return Store(db or Settings().database_url)
 
 
@@ -89,6 +93,8 @@ def _list(store: Store) -> None:
 def _revoke(store: Store, key_id: str | None) -> None:
     if not key_id:
         raise typer.BadParameter("name the key to revoke", param_hint="KEY_ID")
+    from fishbone.store import NotFound
+
     try:
         key = store.revoke_key(key_id, actor="cli")
     except NotFound as exc:
@@ -119,6 +125,11 @@ def import_(
     Re-importing updates records with the same id; bad rows are listed with
     their line numbers and nothing of them is stored.
     """
+    from api.routes._ingest import IngestRun
+    from api.routes._rows import RowValidator
+    from api.settings import Settings
+    from fishbone.store import NotFound
+
     store = _store(db)
     try:
         try:
@@ -152,6 +163,8 @@ def import_(
 
 
 def _read_into(run: IngestRun, path: Path, *, max_row_bytes: int) -> None:
+    from api.routes._ingest import csv_rows
+
     suffix = path.suffix.lower()
     with path.open("rb") as source:
         if suffix == ".csv":
