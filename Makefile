@@ -37,5 +37,9 @@ imports:
 pytest:
 	scripts/with-postgres.sh $(UV) run --no-sync pytest
 
-bench: setup-test  ## Run the benchmark scripts (see benchmarks/README.md).
-	for script in benchmarks/*.py; do $(UV) run --no-sync python "$$script"; done
+bench: setup-test  ## Run every benchmark (minutes; see benchmarks/README.md for each one).
+	$(UV) run --no-sync python benchmarks/render.py --repeat 5
+	$(UV) run --no-sync python benchmarks/mams.py
+	$(UV) run --no-sync python benchmarks/gen_feedback.py
+	$(UV) run --no-sync python benchmarks/feedback.py --runs 3
+	$(UV) run --no-sync python -m benchmarks.api --rows 100000 --runs 3
