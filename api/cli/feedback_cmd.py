@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from api.cli.progress import reading_progress
 from fishbone.exceptions import FeedbackError
 
 if TYPE_CHECKING:
@@ -167,22 +166,19 @@ def match(
 ) -> None:
     """Show, per cause, how many comments its signals (and tags) match, with examples, and the unmatched."""
     console = Console(width=160)
-    from fishbone.feedback import read_feedback
-    from fishbone.feedback_columns import parse_mapping
+    from api.cli.rank_io import read_feedback_file
     from fishbone.formats import read_diagram
     from fishbone.matching import match_report
 
     diagram = read_diagram(file)
-    with reading_progress(feedback) as progress:
-        result = read_feedback(
-            feedback,
-            mapping=parse_mapping(map_) if map_ else None,
-            scale=scale,
-            encoding=encoding,
-            date_format=date_format,
-            strict=strict,
-            progress=progress,
-        )
+    result = read_feedback_file(
+        feedback,
+        map_=map_,
+        scale=scale,
+        encoding=encoding,
+        date_format=date_format,
+        strict=strict,
+    )
     rep = result.report
     console.print(
         f"{escape(rep.source)}: {rep.rows_read} rows read, {rep.inserted} imported, {rep.skipped} skipped, {rep.duplicates} duplicates replaced"

@@ -16,6 +16,7 @@ import typer
 from api.cli.progress import reading_progress
 
 if TYPE_CHECKING:
+    from fishbone.feedback import ImportResult
     from fishbone.model import Diagram
     from fishbone.records import FeedbackTable, Mentions
 
@@ -109,6 +110,31 @@ HalfLifeOpt = Annotated[
 ]
 
 
+def read_feedback_file(
+    feedback: Path,
+    *,
+    map_: str | None,
+    scale: str | None,
+    encoding: str | None,
+    date_format: str | None,
+    strict: bool,
+) -> ImportResult:
+    """Read a feedback file with the CLI's options, with a progress bar on a terminal."""
+    from fishbone.feedback import read_feedback
+    from fishbone.feedback_columns import parse_mapping
+
+    with reading_progress(feedback) as progress:
+        return read_feedback(
+            feedback,
+            mapping=parse_mapping(map_) if map_ else None,
+            scale=scale,
+            encoding=encoding,
+            date_format=date_format,
+            strict=strict,
+            progress=progress,
+        )
+
+
 def load(
     file: Path,
     feedback: Path,
@@ -122,22 +148,18 @@ def load(
 ) -> tuple[Diagram, FeedbackTable, Mentions]:
     """Read the diagram and feedback, report skipped rows on stderr, match causes."""
     from api.cli.feedback_cmd import parse_tag_map
-    from fishbone.feedback import read_feedback
-    from fishbone.feedback_columns import parse_mapping
     from fishbone.formats import read_diagram
     from fishbone.matching import match
 
     diagram = read_diagram(file)
-    with reading_progress(feedback) as progress:
-        result = read_feedback(
-            feedback,
-            mapping=parse_mapping(map_) if map_ else None,
-            scale=scale,
-            encoding=encoding,
-            date_format=date_format,
-            strict=strict,
-            progress=progress,
-        )
+    result = read_feedback_file(
+        feedback,
+        map_=map_,
+        scale=scale,
+        encoding=encoding,
+        date_format=date_format,
+        strict=strict,
+    )
     rep = result.report
     if rep.skipped:
         typer.echo(f"{rep.source}: {rep.skipped} rows skipped", err=True)
