@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import diagrams
 from api.auth import check_bind
 from api.errors import PROBLEM_TYPE, NotReady, install_error_handlers
+from api.home import home_page
 from api.routes import api_router
 from api.routes._cache import RenderCache, TableCache
 from api.schemas import Health, ProblemDetails, Ready
@@ -36,13 +37,6 @@ log = logging.getLogger(__name__)
 access_log = logging.getLogger("fishbone.access")
 
 _STREAMED = ("/records.ndjson", "/records.csv")
-
-_HOME = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Fishbone</title></head>
-<body><h1>Fishbone</h1>
-<p>Cause-and-effect diagrams ranked by customer feedback.</p>
-<p><a href="/docs">API documentation</a></p></body></html>
-"""
 
 _DESCRIPTION = """Cause-and-effect (fishbone) diagrams ranked by customer feedback.
 
@@ -164,8 +158,12 @@ def _health(app: FastAPI) -> None:
         return Ready(status="ok", database=store.backend)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home() -> str:
-        return _HOME
+    def home(request: Request) -> str:
+        store: Store = request.app.state.store
+        settings: Settings = request.app.state.settings
+        return home_page(
+            store.list_diagrams(), store.list_datasets(), pictures=settings.no_auth
+        )
 
 
 def create_app(
