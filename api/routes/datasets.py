@@ -160,19 +160,14 @@ async def ingest_json(
     settings: SettingsDep,
     who: IngestDep,
 ) -> IngestReport:
-    """Ingest a JSON array of records (buffered: up to ``max_body_bytes``)."""
-    _check_length(request, settings.max_body_bytes, "max_body_bytes")
+    """Ingest a JSON array of records (buffered: up to ``max_body_bytes``).
+
+    The limit is enforced for every buffered route by ``api.app.BodyLimit``
+    before this runs; stream larger uploads to ``records.ndjson``.
+    """
     run = await run_in_threadpool(_run, store, settings, dataset_id, who.name)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > settings.max_body_bytes:
-            raise PayloadTooLarge(
-                f"the body is over the {settings.max_body_bytes}-byte limit (max_body_bytes); use records.ndjson to stream",
-                limit=settings.max_body_bytes,
-            )
     try:
-        rows = json.loads(body)
+        rows = json.loads(await request.body())
     except ValueError as exc:
         raise Unprocessable(f"the body is not JSON: {exc}") from None
     if not isinstance(rows, list):
