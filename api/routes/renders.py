@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -24,6 +25,7 @@ from api.deps import (
     TableCacheDep,
 )
 from api.routes._analysis import Filters, rank_from_store
+from api.routes._cache import RenderCache
 from api.routes._http import ERRORS, etag_matches
 from api.routes.rankings import Method
 from diagrams.charts import render_pareto
@@ -63,6 +65,24 @@ def _key(
         method if ranking else None,
     ]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def _cached_picture(
+    key: str,
+    fmt: Format,
+    cache: RenderCache,
+    if_none_match: str | None,
+    produce: Callable[[], bytes],
+) -> Response:
+    """Answer 304 when the client's copy is current, else bytes from cache or ``produce``."""
+    headers = {"ETag": f'"{key[:40]}"', "Cache-Control": "no-cache"}
+    if etag_matches(if_none_match, headers["ETag"]):
+        return Response(status_code=304, headers=headers)
+    data = cache.get(key)
+    if data is None:
+        data = produce()
+        cache.put(key, data)
+    return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
 def _binary(description: str) -> dict[int | str, dict[str, Any]]:
@@ -124,12 +144,8 @@ def render_diagram(
         "title": title,
         "layout": layout,
     }
-    key = _key(store, diagram_id, "render", fmt, options, ranking, method)
-    headers = {"ETag": f'"{key[:40]}"', "Cache-Control": "no-cache"}
-    if etag_matches(if_none_match, headers["ETag"]):
-        return Response(status_code=304, headers=headers)
-    data = cache.get(key)
-    if data is None:
+
+    def produce() -> bytes:
         rows = None
         if ranking:
             rows = rank_from_store(
@@ -141,9 +157,10 @@ def render_diagram(
                 tables=tables,
             ).rows
         diagram = store.get_diagram(diagram_id).diagram
-        data = diagrams.render(diagram, fmt, renderer=renderer, ranking=rows, **options)
-        cache.put(key, data)
-    return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)
+        return diagrams.render(diagram, fmt, renderer=renderer, ranking=rows, **options)
+
+    key = _key(store, diagram_id, "render", fmt, options, ranking, method)
+    return _cached_picture(key, fmt, cache, if_none_match, produce)
 
 
 @router.get(
@@ -182,16 +199,12 @@ def pareto_chart(
         "dpi": dpi,
         "filters": filters,
     }
-    key = _key(store, diagram_id, "pareto", fmt, options, dataset, method)
-    headers = {"ETag": f'"{key[:40]}"', "Cache-Control": "no-cache"}
-    if etag_matches(if_none_match, headers["ETag"]):
-        return Response(status_code=304, headers=headers)
-    data = cache.get(key)
-    if data is None:
+
+    def produce() -> bytes:
         rows = rank_from_store(
             store, diagram_id, dataset, method=method, filters=filters, tables=tables
         ).rows
-        data = render_pareto(
+        return render_pareto(
             rows,
             fmt,
             renderer=renderer,
@@ -201,5 +214,6 @@ def pareto_chart(
             max_pixels=size,
             dpi=dpi,
         )
-        cache.put(key, data)
-    return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+    key = _key(store, diagram_id, "pareto", fmt, options, dataset, method)
+    return _cached_picture(key, fmt, cache, if_none_match, produce)
