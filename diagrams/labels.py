@@ -28,14 +28,14 @@ from typing import Final
 from diagrams.options import Evidence, RenderOptions
 from diagrams.shapes import Box, Point
 from diagrams.text import TextBlock, measure_label
-from fishbone.model import Category, Cause, Diagram, Status
+from fishbone.model import Cause, Diagram, Status
+from fishbone.validation import check_diagram
 
 __all__ = [
     "BADGE",
     "STATUS_MARKS",
     "LabelNode",
     "build_tree",
-    "is_sound",
     "label_boxes",
     "measure_effect",
 ]
@@ -103,76 +103,6 @@ def _marks(cause: Cause, hidden: int) -> tuple[str, ...]:
     return tuple(marks)
 
 
-def _acyclic(edges: dict[str, list[str]]) -> bool:
-    """Return whether the directed graph has no cycle (iterative three-colour DFS)."""
-    state: dict[str, int] = {}
-    for root in edges:
-        if root in state:
-            continue
-        stack = [(root, iter(edges.get(root, ())))]
-        state[root] = 1
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                state[node] = 2
-                stack.pop()
-            elif state.get(child) == 1:
-                return False
-            elif child not in state:
-                state[child] = 1
-                stack.append((child, iter(edges.get(child, ()))))
-    return True
-
-
-def is_sound(diagram: Diagram) -> bool:
-    """Return whether the diagram passes every rule of :func:`fishbone.graph.find_problems`.
-
-    A pure-Python check without networkx, so that rendering a valid diagram
-    does not pay for importing it; any failure is reported by
-    :func:`fishbone.graph.check_diagram`.
-
-    Examples:
-        >>> from fishbone.model import Category, Cause, Diagram, Effect
-        >>> d = Diagram(
-        ...     id="d",
-        ...     effect=Effect(label="E"),
-        ...     categories=[Category(id="m", label="M")],
-        ...     causes=[Cause(id="a", label="A", category="m", parent="a")],
-        ... )
-        >>> is_sound(d), is_sound(d.model_copy(update={"causes": []}))
-        (False, True)
-    """
-    if not diagram.effect.label.strip():
-        return False
-    items: list[Category | Cause] = [*diagram.categories, *diagram.causes]
-    if any(not i.id.strip() or not i.label.strip() for i in items):
-        return False
-    ids = {i.id for i in items}
-    causes = {c.id: c for c in diagram.causes}
-    categories = {c.id for c in diagram.categories}
-    if len(ids) != len(items):
-        return False
-    parents: dict[str, list[str]] = {}
-    for cause in diagram.causes:
-        if cause.category not in categories:
-            return False
-        if cause.parent is not None:
-            parent = causes.get(cause.parent)
-            if parent is None or parent.category != cause.category:
-                return False
-            parents.setdefault(cause.parent, []).append(cause.id)
-    links: dict[str, list[str]] = {}
-    pairs = [(ln.source, ln.target) for ln in diagram.links]
-    if len(set(pairs)) != len(pairs):
-        return False
-    for source, target in pairs:
-        if source not in causes or target not in causes:
-            return False
-        links.setdefault(source, []).append(target)
-    return _acyclic(parents) and _acyclic(links)
-
-
 def measure_effect(label: str, *, font: str) -> TextBlock:
     """Return the measured label of the effect (the head).
 
@@ -203,11 +133,7 @@ def build_tree(
         >>> effect.lines, [b.key for b in bones]
         (('E',), ['category:p'])
     """
-    if not is_sound(diagram):
-        # The full report (and networkx, slow to import) only when needed.
-        from fishbone.graph import check_diagram
-
-        check_diagram(diagram)
+    check_diagram(diagram)
     kids: dict[str | None, list[Cause]] = {}
     for cause in diagram.causes:
         kids.setdefault(cause.parent or None, []).append(cause)

@@ -36,14 +36,13 @@ from fishbone.model import (
     Link,
     Status,
 )
+from fishbone.validation import check_diagram, find_problems
 
 if TYPE_CHECKING:
     from fishbone.graph import (
         EFFECT_NODE,
-        check_diagram,
         depth,
         descendants,
-        find_problems,
         path_to_effect,
         roll_up,
         roll_up_sets,
@@ -55,10 +54,8 @@ if TYPE_CHECKING:
 
 _LAZY: Final = {
     "EFFECT_NODE": "fishbone.graph",
-    "check_diagram": "fishbone.graph",
     "depth": "fishbone.graph",
     "descendants": "fishbone.graph",
-    "find_problems": "fishbone.graph",
     "path_to_effect": "fishbone.graph",
     "roll_up": "fishbone.graph",
     "roll_up_sets": "fishbone.graph",

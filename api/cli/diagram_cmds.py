@@ -92,7 +92,7 @@ def validate(path: InFile) -> None:
         diagram = read_diagram(path)
     except DiagramInvalid as exc:
         _report(path, exc.problems)
-    from fishbone.graph import find_problems
+    from fishbone.validation import find_problems
 
     problems = find_problems(diagram)
     if problems:
@@ -102,7 +102,7 @@ def validate(path: InFile) -> None:
 
 def convert(path: InFile, output: OutFile) -> None:
     """Convert a diagram between JSON, outline text, CSV and Mermaid ishikawa."""
-    from fishbone.graph import find_problems
+    from fishbone.validation import find_problems
 
     diagram = read_diagram(path)
     problems = find_problems(diagram)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from fishbone.graph import check_diagram
 from fishbone.model import Diagram
 from fishbone.store.changes import content_hash, diff_diagrams, signals_hash, summarize
 from fishbone.store.engine import StoreBase, now
@@ -25,6 +24,7 @@ from fishbone.store.tables import (
     MatchRun,
     RankingCache,
 )
+from fishbone.validation import check_diagram
 
 __all__ = ["DiagramsMixin", "StoredDiagram", "VersionInfo"]
 

@@ -7,12 +7,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diagrams import layout
-from diagrams.labels import build_tree, is_sound
+from diagrams.labels import build_tree
 from diagrams.layout import fishbone_layout
 from diagrams.options import Evidence, RenderOptions
 from fishbone.exceptions import DiagramInvalid, RenderError
-from fishbone.graph import find_problems
 from fishbone.model import Category, Cause, Diagram, Effect, Link
+from fishbone.validation import find_problems
 from tests.diagrams.geometry import layout_problems
 from tests.diagrams.strategies import diagrams, rankings
 from tests.factories import sized_diagram
@@ -207,40 +207,44 @@ def test_fishbone_layout_of_an_empty_diagram_is_head_and_spine():
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), diagram=diagrams(max_causes=12))
-def test_quick_soundness_check_agrees_with_find_problems(data, diagram):
-    assert is_sound(diagram)
+def test_renderer_refuses_every_broken_diagram_with_the_full_report(data, diagram):
+    build_tree(diagram, RenderOptions(), Evidence())  # generated diagrams are valid
     causes = [c.model_copy() for c in diagram.causes]
-    if causes:
-        victim = data.draw(st.sampled_from(causes))
-        breakage = data.draw(
-            st.sampled_from(["parent", "category", "label", "self", "dup"])
-        )
-        if breakage == "parent":
-            victim.parent = "nowhere"
-        elif breakage == "category":
-            victim.category = "nowhere"
-        elif breakage == "label":
-            victim.label = "  "
-        elif breakage == "self":
-            victim.parent = victim.id
-        else:
-            causes.append(victim.model_copy())
+    if not causes:
+        return
+    victim = data.draw(st.sampled_from(causes))
+    breakage = data.draw(
+        st.sampled_from(["parent", "category", "label", "self", "dup"])
+    )
+    if breakage == "parent":
+        victim.parent = "nowhere"
+    elif breakage == "category":
+        victim.category = "nowhere"
+    elif breakage == "label":
+        victim.label = "  "
+    elif breakage == "self":
+        victim.parent = victim.id
+    else:
+        causes.append(victim.model_copy())
     broken = diagram.model_copy(update={"causes": causes})
-    assert is_sound(broken) == (find_problems(broken) == [])
+    with pytest.raises(DiagramInvalid) as info:
+        build_tree(broken, RenderOptions(), Evidence())
+    assert info.value.problems == find_problems(broken)
 
 
-def test_quick_soundness_check_finds_link_cycles_and_duplicates():
-    d = small()
-    cycle = d.model_copy(
-        update={"links": [Link(source="a", target="c"), Link(source="c", target="a")]}
-    )
-    dup = d.model_copy(
-        update={"links": [Link(source="a", target="c"), Link(source="a", target="c")]}
-    )
-    missing = d.model_copy(update={"links": [Link(source="a", target="zz")]})
-    for broken in (cycle, dup, missing):
-        assert not is_sound(broken)
-        assert find_problems(broken)
+@pytest.mark.parametrize(
+    "links",
+    [
+        [Link(source="a", target="c"), Link(source="c", target="a")],
+        [Link(source="a", target="c"), Link(source="a", target="c")],
+        [Link(source="a", target="zz")],
+    ],
+    ids=["cycle", "duplicate", "missing"],
+)
+def test_renderer_refuses_bad_links(links):
+    broken = small().model_copy(update={"links": links})
+    with pytest.raises(DiagramInvalid):
+        build_tree(broken, RenderOptions(), Evidence())
 
 
 def test_cross_link_arrows_bend_around_other_labels():

@@ -9,7 +9,6 @@ import pytest
 
 from diagrams import fonts
 from diagrams.fonts import FontMetrics, load_font
-from diagrams.labels import _acyclic
 from diagrams.links import _edge_point
 from diagrams.options import Evidence, RenderOptions, evidence_from_ranking
 from diagrams.render import _check_png
@@ -81,11 +80,6 @@ def test_missing_glyphs_get_a_fallback_width():
 def test_edge_point_of_a_box_on_itself_is_its_top():
     box = Box(key="a", kind="cause", x=5, y=5, w=4, h=2)
     assert _edge_point(box, (5, 5)) == (5, 6)
-
-
-def test_acyclic_handles_shared_children_and_cycles():
-    assert _acyclic({"a": ["b", "c"], "b": ["c"], "c": []})
-    assert not _acyclic({"a": ["b"], "b": ["a"]})
 
 
 def test_png_over_the_cap_is_refused():

@@ -214,3 +214,46 @@ def test_invalid_parents_are_left_out_of_the_tree():
     assert "a" in G
     assert G.in_degree("a") == 0
     assert not G.has_edge("b", "b")
+
+
+def test_validating_a_valid_diagram_does_not_import_networkx():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from tests.factories import sized_diagram\n"
+        "from fishbone.validation import find_problems\n"
+        "assert find_problems(sized_diagram(8, 12, 2)) == []\n"
+        "print('networkx' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"
+
+
+def test_a_deep_chain_is_not_a_cycle():
+    causes = [cause("c0")] + [
+        cause(f"c{i}", parent=f"c{i - 1}") for i in range(1, 3000)
+    ]
+    assert find_problems(diagram(causes)) == []
+
+
+def test_acyclic_handles_shared_children_and_cycles():
+    from fishbone.validation import _acyclic
+
+    assert _acyclic({"a": ["b", "c"], "b": ["c"], "c": []})
+    assert not _acyclic({"a": ["b"], "b": ["a"]})
+
+
+def test_shared_link_targets_are_not_a_cycle():
+    d = diagram(
+        [cause("a"), cause("b"), cause("c")],
+        links=[
+            Link(source="a", target="b"),
+            Link(source="a", target="c"),
+            Link(source="b", target="c"),
+        ],
+    )
+    assert find_problems(d) == []

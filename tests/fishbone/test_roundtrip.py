@@ -23,8 +23,8 @@ from fishbone.formats import (
     parse_outline,
 )
 from fishbone.formats._tree import walk
-from fishbone.graph import find_problems
 from fishbone.model import Category, Cause, Diagram, Effect, EffectKind, Link, Status
+from fishbone.validation import find_problems
 
 TRICKY = ",\"'|\\#;%=-+@ \t\n\r[]<>&*:"
 """Characters the formats treat specially, drawn more often than by chance."""
