@@ -244,8 +244,3 @@ class Mentions:
     def counts(self) -> npt.NDArray[np.int64]:
         """Return how many records mention each cause, in ``cause_ids`` order."""
         return np.asarray(self.matrix.sum(axis=0), dtype=np.int64).ravel()
-
-    def column(self, cause_id: str) -> npt.NDArray[np.bool_]:
-        """Return a boolean mask of the records that mention ``cause_id``."""
-        j = self.cause_ids.index(cause_id)
-        return np.asarray(self.matrix[:, [j]].toarray()).ravel().astype(bool)
