@@ -1,79 +1,109 @@
-"""Where an API ingest spends its time per row, without HTTP: decode, checks, store.
+"""What the store costs per ingested row, without HTTP: ``Store.ingest_table`` on SQLite.
 
-    uv run python -m benchmarks.ingest_core [--rows 50000] [--runs 5]
+    uv run python -m benchmarks.ingest_core [--rows 50000] [--batch 65536] [--runs 5]
 
-Times, in one thread, the three steps every NDJSON line goes through in
-``POST /datasets/{id}/records.ndjson``: ``json.loads``, ``RowValidator.from_json``
-and ``Store.ingest`` (SQLite, batches of 5,000), each as a median over runs on a
-fresh database. Their sum bounds what the route can reach on one core.
+Builds the records once as a columnar ``FeedbackTable`` (what the API's reader
+hands the store), then, on a fresh SQLite database per run, times
+``Store.ingest_table`` in batches of ``--batch`` rows: once on new ids
+(inserts), once more with the same ids (updates). ``Store.ingest`` on row dicts
+is timed too, for comparison. Prints the median over runs in microseconds per row.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 
-from api.routes._rows import RowValidator
-from fishbone.store import Store
+import numpy as np
+
+from fishbone.records import FeedbackTable
+from fishbone.store import RecordRow, Store
 
 
-def lines(n: int) -> list[bytes]:
+def table(n: int) -> FeedbackTable:
+    return FeedbackTable(
+        ids=[f"r{i}" for i in range(n)],
+        texts=["refund took weeks and the app crashed"] * n,
+        scores=np.arange(n, dtype=np.float64) % 11,
+        dates=np.full(n, np.datetime64("2026-10-01"), "datetime64[D]"),
+        channels=["email"] * n,
+    )
+
+
+def rows(t: FeedbackTable) -> list[RecordRow]:
     return [
-        json.dumps(
-            {
-                "id": f"r{i}",
-                "text": "refund took weeks and the app crashed",
-                "score": i % 11,
-                "date": "2026-10-01",
-                "channel": "email",
-            }
-        ).encode()
-        for i in range(n)
+        RecordRow(
+            ext_id=i,
+            text=text,
+            score=score,
+            date="2026-10-01",
+            channel="email",
+            segment=None,
+            tags=[],
+            causes=[],
+            ratings=None,
+        )
+        for i, text, score in zip(t.ids, t.texts, t.scores.tolist(), strict=True)
     ]
 
 
-def one_run(data: list[bytes], folder: Path) -> tuple[float, float, float]:
+def part(t: FeedbackTable, start: int, stop: int) -> FeedbackTable:
+    return FeedbackTable(
+        ids=t.ids[start:stop],
+        texts=t.texts[start:stop],
+        scores=t.scores[start:stop],
+        dates=t.dates[start:stop],
+        channels=t.channels[start:stop],
+        segments=t.segments[start:stop],
+        tags=t.tags[start:stop],
+        causes=t.causes[start:stop],
+    )
+
+
+def one_run(
+    batches: list[FeedbackTable], row_batches: list[list[RecordRow]], folder: Path
+) -> list[float]:
     store = Store(f"sqlite:///{folder / 'ingest.db'}")
-    store.create_dataset("nps", name="nps", scale="nps", actor="bench")
-    validator = RowValidator(scale="nps", max_row_bytes=65536)
-    t0 = time.perf_counter()
-    raws = [json.loads(line.decode()) for line in data]
-    t1 = time.perf_counter()
-    rows = [validator.from_json(raw) for raw in raws]
-    t2 = time.perf_counter()
-    for i in range(0, len(rows), 5000):
-        store.ingest("nps", rows[i : i + 5000], actor="bench")
-    t3 = time.perf_counter()
+    for name in ("tables", "rows"):
+        store.create_dataset(name, name=name, scale="nps", actor="bench")
+    times = [time.perf_counter()]
+    for _ in range(2):  # new ids, then the same ids again
+        for batch in batches:
+            store.ingest_table("tables", batch, actor="bench")
+        times.append(time.perf_counter())
+    for row_batch in row_batches:
+        store.ingest("rows", row_batch, actor="bench")
+    times.append(time.perf_counter())
     store.close()
-    return t1 - t0, t2 - t1, t3 - t2
+    return [b - a for a, b in pairwise(times)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--batch", type=int, default=65_536)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    data = lines(args.rows)
+    whole = table(args.rows)
+    starts = range(0, args.rows, args.batch)
+    batches = [part(whole, i, i + args.batch) for i in starts]
+    row_batches = [rows(batch) for batch in batches]
     runs = []
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as folder:
-            runs.append(one_run(data, Path(folder)))
-    per_row = [
-        statistics.median(step) * 1e6 / args.rows for step in zip(*runs, strict=True)
-    ]
-    total = sum(per_row)
-    print(f"{args.rows} rows, median of {args.runs} runs, microseconds per row:")
-    for name, us in zip(
-        ("json.loads", "row checks", "store upsert"), per_row, strict=True
-    ):
-        print(f"  {name:13s} {us:5.1f}")
+            runs.append(one_run(batches, row_batches, Path(folder)))
     print(
-        f"  {'sum':13s} {total:5.1f}  -> at most {1e6 / total:,.0f} rows/s on one core"
+        f"{args.rows} rows in batches of {args.batch}, SQLite, "
+        f"median of {args.runs} runs, microseconds per row:"
     )
+    steps = ("ingest_table, new ids", "ingest_table, updates", "ingest (row dicts)")
+    for name, step in zip(steps, zip(*runs, strict=True), strict=True):
+        us = statistics.median(step) * 1e6 / args.rows
+        print(f"  {name:22s} {us:5.2f}  ({1e6 / us:,.0f} rows/s)")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,10 @@ import sqlalchemy as sa
 
 from fishbone.exceptions import DiagramInvalid
 from fishbone.model import Category, Cause, Diagram, Effect
+from fishbone.records import FeedbackTable
 from fishbone.store import (
     AlreadyExists,
+    IngestCounts,
     MatchSet,
     NotFound,
     RecordRow,
@@ -198,6 +200,120 @@ def test_load_table_with_filters(store):
     some = store.load_table("s", since=dt.date(2025, 1, 15), channel="email")
     assert list(some.table.ids) == ["2"]
     assert list(store.load_table("s", segment="y").table.ids) == ["3"]
+
+
+def table(*ids: str, **columns) -> FeedbackTable:
+    """A table of ``ids`` (text "refund", nothing else) with ``columns`` replaced."""
+    n = len(ids)
+    base = {
+        "ids": list(ids),
+        "texts": ["refund"] * n,
+        "scores": np.full(n, np.nan),
+        "dates": np.full(n, np.datetime64("NaT"), "datetime64[D]"),
+    }
+    return FeedbackTable(**{**base, **columns})
+
+
+def stored(store: Store, dataset_id: str) -> list[tuple[object, ...]]:
+    """The record columns as the database holds them (JSON columns as their text)."""
+    engine = sa.create_engine(store.url)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT ext_id, text, score, date, channel, segment, CAST(tags AS TEXT),"
+            " CAST(causes AS TEXT), CAST(ratings AS TEXT) FROM records"
+            f" WHERE dataset_id = '{dataset_id}' ORDER BY pk"
+        ).all()
+    engine.dispose()
+    return [tuple(r) for r in rows]
+
+
+def test_ingest_table_counts_and_last_wins(store):
+    store.create_dataset("s", name="S", scale="nps", actor="a")
+    texts = ["one", "two", "one again"]
+    counts = store.ingest_table("s", table("1", "2", "1", texts=texts), actor="a")
+    assert (counts.inserted, counts.updated) == (2, 1)
+    counts = store.ingest_table(
+        "s", table("2", "3", scores=np.array([7.0, np.nan])), actor="a"
+    )
+    assert (counts.inserted, counts.updated) == (1, 1)
+    info = store.get_dataset("s")
+    assert (info.records, info.revision) == (3, 2)
+    got = {r["ext_id"]: (r["text"], r["score"]) for r in store.list_records("s")}
+    assert got == {
+        "1": ("one again", None),
+        "2": ("refund", 7.0),
+        "3": ("refund", None),
+    }
+    assert [r["ext_id"] for r in store.list_records("s")] == ["1", "2", "3"]
+
+
+def test_ingest_table_stores_columns_like_ingest(store):
+    """NaN and NaT become NULL; tags, causes and ratings are JSON text as ingest writes it."""
+    store.create_dataset("rows", name="R", scale=None, actor="a")
+    store.create_dataset("cols", name="C", scale=None, actor="a")
+    rows = [
+        row("1", score=3.5, date="2025-01-02", channel="web", tags=["t", "é"]),
+        row("2", segment="x", causes=["a"], ratings={"a": 4.0, "b": 2.0}),
+        row("3", ratings={"b": 1.0}),
+    ]
+    store.ingest("rows", rows, actor="a")
+    cols = table(
+        "1",
+        "2",
+        "3",
+        scores=np.array([3.5, np.nan, np.nan]),
+        dates=np.array(["2025-01-02", "NaT", "NaT"], "datetime64[D]"),
+        channels=["web", None, None],
+        segments=[None, "x", None],
+        tags=[("t", "é"), (), ()],
+        causes=[(), ("a",), ()],
+        ratings={"a": np.array([np.nan, 4.0, np.nan]), "b": np.array([np.nan, 2, 1])},
+    )
+    assert store.ingest_table("cols", cols, actor="a").inserted == 3
+    assert stored(store, "cols") == stored(store, "rows")
+    assert stored(store, "cols") == [
+        ("1", "refund", 3.5, "2025-01-02", "web", None, '["t", "é"]', "[]", None),
+        ("2", "refund", None, None, None, "x", "[]", '["a"]', '{"a": 4.0, "b": 2.0}'),
+        ("3", "refund", None, None, None, None, "[]", "[]", '{"b": 1.0}'),
+    ]
+    assert [r["ratings"] for r in store.list_records("cols")] == [
+        None,
+        {"a": 4.0, "b": 2.0},
+        {"b": 1.0},
+    ]
+    loaded = store.load_table("cols").table
+    assert (list(loaded.tags), list(loaded.causes)) == (list(cols.tags), cols.causes)
+    assert loaded.dates.astype(str).tolist() == ["2025-01-02", "NaT", "NaT"]
+
+
+def test_ingest_table_revision_and_audit(store):
+    store.create_dataset("s", name="S", scale=None, actor="a")
+    assert store.ingest_table("s", table(), actor="bob") == IngestCounts(0, 0)
+    assert store.dataset_revision("s") == 0
+    store.ingest_table("s", table("1", "2"), actor="bob")
+    store.ingest_table("s", table("2", "3", "3"), actor="carol")
+    assert store.dataset_revision("s") == 2
+    log = [(e.actor, e.action, e.target, e.detail) for e in store.audit_log()]
+    assert log[:3] == [
+        ("carol", "dataset.ingest", "s", '{"inserted": 1, "updated": 2}'),
+        ("bob", "dataset.ingest", "s", '{"inserted": 2, "updated": 0}'),
+        ("a", "dataset.create", "s", '{"scale": null}'),
+    ]
+
+
+def test_ingest_table_refuses_a_ratings_column_of_another_length(store):
+    store.create_dataset("s", name="S", scale=None, actor="a")
+    short = table("1", "2", ratings={"a": np.array([4.0])})
+    with pytest.raises(ValueError, match="ratings"):
+        store.ingest_table("s", short, actor="a")
+    assert store.dataset_revision("s") == 0
+
+
+@pytest.mark.parametrize("ids", [(), ("1",)], ids=["empty", "one-row"])
+def test_ingest_table_without_dataset(store, ids):
+    with pytest.raises(NotFound):
+        store.ingest_table("nope", table(*ids), actor="a")
+    assert store.list_datasets() == []
 
 
 def test_matches_are_current_until_signals_or_revision_change(store):
