@@ -240,10 +240,17 @@ class DatasetOut(BaseModel):
 
 
 class RecordIn(BaseModel):
-    """One feedback record as sent (JSON array, NDJSON line or CSV row)."""
+    """One feedback record as sent (JSON array element, NDJSON line or CSV row).
+
+    Fields are found by common names too (``comment`` or ``feedback`` is the text,
+    ``nps`` or ``csat`` the score, ``external_id`` the id...); other fields are
+    ignored and listed in the report's ``ignored_columns``. Short fields (id,
+    channel, segment, tags, causes) refuse spreadsheet formulas; text is kept as
+    typed.
+    """
 
     model_config = ConfigDict(
-        extra="forbid",
+        extra="allow",
         json_schema_extra={
             "examples": [
                 {
@@ -255,21 +262,39 @@ class RecordIn(BaseModel):
                     "segment": "retail",
                     "tags": ["refund"],
                     "causes": [],
+                    "ratings": {"wait-time": 2},
                 }
             ]
         },
     )
 
-    id: str | int = Field(description="External id; re-sending it updates the record.")
+    id: str | int = Field(
+        description="External id (at most 200 characters); re-sending it updates the record."
+    )
     text: str = ""
-    score: float | None = None
-    scale: str | None = None
-    date: dt.date | None = None
+    score: float | str | None = Field(
+        default=None, description="A number on the dataset's scale."
+    )
+    scale: str | None = Field(
+        default=None, description="If given, must be the dataset's scale."
+    )
+    date: str | None = Field(
+        default=None,
+        description="ISO 8601 (2025-03-02, with or without a time), 2 Mar 2025, or a numeric date read with date_format.",
+    )
     channel: str | None = None
     segment: str | None = None
-    tags: list[str] = Field(default_factory=list)
-    causes: list[str] = Field(default_factory=list)
-    ratings: dict[str, float] | None = None
+    tags: list[str] | str = Field(
+        default_factory=list, description="A list, or one string split on , ; |."
+    )
+    causes: list[str] | str = Field(
+        default_factory=list,
+        description="Cause ids the record is about (trusted before text matching).",
+    )
+    ratings: dict[str, float] | None = Field(
+        default=None,
+        description="Per-cause attribute ratings (cause id -> number), for the drivers method.",
+    )
 
 
 class RecordOut(BaseModel):
@@ -289,12 +314,15 @@ class RecordOut(BaseModel):
 class RejectOut(BaseModel):
     """A row that was not stored, and why."""
 
-    row: int = Field(description="1-based record number (CSV: header excluded).")
-    line: int | None = Field(
-        default=None, description="1-based line in the body, for NDJSON and CSV."
+    row: int | None = Field(
+        default=None,
+        description="1-based position of the record in a JSON array (JSON array uploads).",
     )
-    id: str | None = None
-    reason: str = Field(examples=["score 11 is off the nps scale 0-10"])
+    line: int | None = Field(
+        default=None,
+        description="1-based line the record starts on (NDJSON and CSV uploads).",
+    )
+    reason: str = Field(examples=["score 11 is outside the nps scale 0-10"])
 
 
 class IngestReport(BaseModel):

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from fishbone.exceptions import FeedbackError
-from fishbone.feedback_chunks import Converter
+from fishbone.feedback_chunks import DEFAULT_RULES, Converter, RowRules
 from fishbone.feedback_columns import ColumnPlan, plan_columns
 from fishbone.feedback_files import Progress, open_text
 from fishbone.feedback_merge import concat_tables, last_wins
@@ -56,7 +56,9 @@ __all__ = [
     "ImportReport",
     "ImportResult",
     "Rejection",
+    "RowRules",
     "concat_tables",
+    "convert_batches",
     "iter_feedback_chunks",
     "parse_feedback",
     "read_feedback",
@@ -125,16 +127,56 @@ def _tables(
     strict: bool,
     size: int,
 ) -> Iterator[FeedbackTable]:
+    return convert_batches(
+        _batches(lines, fmt, report.source, size),
+        report=report,
+        mapping=mapping,
+        scale=scale,
+        date_format=date_format,
+        strict=strict,
+    )
+
+
+def convert_batches(
+    batches: Iterable[Batch],
+    *,
+    report: ImportReport,
+    mapping: Mapping[str, str] | None = None,
+    scale: Scale | str | None = None,
+    date_format: str | None = None,
+    strict: bool = False,
+    rules: RowRules = DEFAULT_RULES,
+) -> Iterator[FeedbackTable]:
+    """Turn raw batches (from :mod:`fishbone.feedback_sources`) into tables, filling ``report``.
+
+    The stage under :func:`parse_feedback` and :func:`iter_feedback_chunks`, for a
+    caller with its own source of rows (a network stream, values already decoded).
+    Each table has the batch's good rows, the last of each repeated id; repeats of
+    ids from earlier batches are counted in the report and kept (a store upserts).
+
+    Raises:
+        FeedbackError: as :func:`parse_feedback`.
+
+    Examples:
+        >>> from fishbone.feedback_sources import object_batches
+        >>> report = ImportReport()
+        >>> rows = [{"id": "a", "text": "ok"}, {"text": "no id"}]
+        >>> tables = convert_batches(
+        ...     object_batches(rows), report=report, rules=RowRules(require_ids=True)
+        ... )
+        >>> [t.ids for t in tables], [str(r) for r in report.rejected]
+        ([['a']], ['line 2: id is missing; every record needs one'])
+    """
     given = Scale.parse(scale) if isinstance(scale, str) else scale
     converter: Converter | None = None
     width = 0
     seen: set[str] = set()
-    for batch in _batches(lines, fmt, report.source, size):
+    for batch in batches:
         if converter is None or len(batch.header) != width:  # JSON keys may appear late
             width = len(batch.header)
             plan = _plan(batch, mapping, report.source, report)
             converter = _new_converter(
-                converter, plan, given, date_format, report.source
+                converter, plan, given, date_format, report.source, rules
             )
         table, rejected = converter.convert(batch)
         rejected = sorted([*batch.rejected, *rejected])
@@ -151,8 +193,11 @@ def _new_converter(
     scale: Scale | None,
     date_format: str | None,
     source: str,
+    rules: RowRules,
 ) -> Converter:
-    converter = Converter(plan, scale=scale, date_format=date_format, source=source)
+    converter = Converter(
+        plan, scale=scale, date_format=date_format, source=source, rules=rules
+    )
     if old is not None:
         converter.scale, converter.scale_note, converter.dates = (
             old.scale,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Final
 
@@ -29,17 +30,56 @@ import numpy.typing as npt
 
 from fishbone.exceptions import FeedbackError
 from fishbone.feedback_columns import ColumnPlan, guess_scale
-from fishbone.feedback_dates import DateParser, InvalidDate
+from fishbone.feedback_dates import AmbiguousDate, DateParser, InvalidDate
 from fishbone.feedback_sources import Batch, Nested
 from fishbone.records import FeedbackTable, Scale
 
-__all__ = ["CACHE_LIMIT", "Converter", "take_rows"]
+__all__ = [
+    "CACHE_LIMIT",
+    "DEFAULT_RULES",
+    "MAX_LABEL",
+    "Converter",
+    "RowRules",
+    "take_rows",
+]
 
 _SPLIT: Final = str.maketrans({";": ",", "|": ","})
 _NAT: Final = np.iinfo(np.int64).min
 CACHE_LIMIT: Final = 200_000
 """Distinct values remembered per column; past this the cache starts again (ids, free text)."""
+MAX_LABEL: Final = 200
+"""Longest id, channel, segment, tag or cause id, in characters."""
+_FORMULA_FIRST: Final = frozenset("=+-@")
 Reasons = dict[int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class RowRules:
+    """What an import demands of rows beyond well-formed values.
+
+    Attributes:
+        require_ids: a row without an id is rejected (a store upserts by id, so a
+            made-up ``line-N`` id would overwrite another upload's row); otherwise
+            it gets ``line-N``.
+        guess_scale: guess the score scale from the first scores when none is given
+            or declared; otherwise scores are only checked to be finite numbers.
+        reject_ambiguous_dates: a day/month-ambiguous date rejects its row instead of
+            failing the whole import (a stream cannot take back rows already stored).
+        max_text: the longest text, in characters (None: no limit).
+
+    Examples:
+        >>> RowRules().require_ids, RowRules(require_ids=True).guess_scale
+        (False, True)
+    """
+
+    require_ids: bool = False
+    guess_scale: bool = True
+    reject_ambiguous_dates: bool = False
+    max_text: int | None = None
+
+
+DEFAULT_RULES: Final = RowRules()
+"""Rows as a file import takes them: made-up ids allowed, the scale guessed."""
 
 
 class _Columns:
@@ -70,6 +110,7 @@ class Converter:
         scale: the declared scale, or None to guess from the first batch with scores.
         date_format: passed to :class:`~fishbone.feedback_dates.DateParser`.
         source: file name for messages.
+        rules: what rows must satisfy beyond well-formed values.
     """
 
     def __init__(
@@ -79,11 +120,13 @@ class Converter:
         scale: Scale | None,
         date_format: str | None,
         source: str,
+        rules: RowRules = DEFAULT_RULES,
     ) -> None:
         self.plan = plan
         self.scale = scale
         self.scale_note = "given" if scale else ""
         self.source = source
+        self.rules = rules
         self.dates = DateParser(date_format)
         self._caches: dict[str, dict[Hashable, Any]] = {}
         self._lines: list[int] = []
@@ -151,14 +194,18 @@ class Converter:
         self._lines = lines
         reasons: Reasons = {}
         texts = _texts(self._col(columns, "text", n), reasons, "text")
+        if self.rules.max_text is not None:
+            _check_lengths(texts, self.rules.max_text, reasons)
         scores = self._numbers(self._col(columns, "score", n), "score", reasons)
+        if "scale" in self.plan.index:
+            self._declared_scales(columns[self.plan.index["scale"]], reasons)
         self._check_scale(scores, reasons)
         ratings = {
             cause: self._numbers(columns[i], f"rating for {cause!r}", reasons)
             for cause, i in self.plan.ratings.items()
         }
         table = FeedbackTable(
-            ids=_ids(self._col(columns, "id", n), lines),
+            ids=self._ids(self._col(columns, "id", n), lines, reasons),
             texts=texts,
             scores=scores,
             scale=self.scale,
@@ -171,6 +218,46 @@ class Converter:
         )
         _reject_empty(table, reasons)
         return table, reasons
+
+    def _ids(
+        self, values: Sequence[Any], lines: list[int], reasons: Reasons
+    ) -> list[str]:
+        if (
+            set(map(type, values)) <= {str}
+            and "" not in values
+            and max(map(len, values), default=0) <= MAX_LABEL
+            and not {v[0] for v in values} & _RISKY_FIRST
+            and not {v[-1] for v in values} & _RISKY_LAST
+        ):
+            return list(values)  # the common case, checked column-wise
+        out: list[str] = []
+        for k, (v, line) in enumerate(zip(values, lines, strict=True)):
+            try:
+                found = _label(v, "id")
+            except ValueError as exc:
+                reasons.setdefault(k, str(exc))
+                found = ""
+            if found is None:
+                if self.rules.require_ids:
+                    reasons.setdefault(k, "id is missing; every record needs one")
+                found = f"line-{line}"
+            out.append(found)
+        return out
+
+    def _declared_scales(self, values: Sequence[Any], reasons: Reasons) -> None:
+        """Check each row's declared scale against the scale in use (the first declared, when none is given)."""
+        declared = self._map("scale", values, _scale, reasons)
+        if self.scale is None:
+            first = next((s for s in declared if s is not None), None)
+            if first is not None:
+                self.scale = first
+                self.scale_note = f"declared in column {self.plan.columns['scale']!r}"
+        for k, found in enumerate(declared):
+            if found is not None and found != self.scale:
+                reasons.setdefault(
+                    k,
+                    f"scale {found.name!r} differs from the scale in use ({self.scale.name if self.scale else 'none'}); send one scale per dataset",
+                )
 
     def _map(
         self,
@@ -211,6 +298,8 @@ class Converter:
         finite = np.isfinite(scores)
         if not finite.any():
             return
+        if self.scale is None and not self.rules.guess_scale:
+            return
         if self.scale is None:
             self.scale, why = guess_scale(
                 scores, hint=self.plan.columns.get("score", "")
@@ -243,7 +332,12 @@ class Converter:
                 raise InvalidDate(
                     f"date {v!r} is not a date string; use ISO 8601 such as 2024-03-15"
                 )
-            return self.dates.parse(v)
+            try:
+                return self.dates.parse(v)
+            except AmbiguousDate as exc:
+                if self.rules.reject_ambiguous_dates:
+                    raise InvalidDate(str(exc)) from None
+                raise
 
         out = self._map("date", values, day, reasons)
         if None in out:  # rejected cells
@@ -264,11 +358,14 @@ class Converter:
 
 
 def _texts(values: Sequence[Any], reasons: Reasons, what: str) -> list[str]:
-    if set(map(type, values)) <= {str}:
+    if set(map(type, values)) <= {str} and not any(map(_has_nul, values)):
         return list(values)
     out: list[str] = []
     for k, v in enumerate(values):
-        if v is None or isinstance(v, str):
+        if isinstance(v, str) and _has_nul(v):
+            reasons.setdefault(k, f"{what} contains a NUL character; remove it")
+            out.append("")
+        elif v is None or isinstance(v, str):
             out.append(v or "")
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             out.append(str(v))
@@ -278,13 +375,33 @@ def _texts(values: Sequence[Any], reasons: Reasons, what: str) -> list[str]:
     return out
 
 
-def _ids(values: Sequence[Any], lines: list[int]) -> list[str]:
-    if set(map(type, values)) <= {str} and "" not in values:
-        return list(values)
-    return [
-        f"line-{line}" if v is None or v == "" else str(v).strip()
-        for v, line in zip(values, lines, strict=True)
-    ]
+_RISKY_FIRST: Final = frozenset("=+-@ \t\r\n\x00")
+_RISKY_LAST: Final = frozenset(" \t\r\n\x00")
+
+
+def _scale(v: Any) -> Scale | None:
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None
+    if not isinstance(v, str):
+        raise ValueError(f"scale is a {_kind(v)}, not a scale name")
+    try:
+        return Scale.parse(v)
+    except FeedbackError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _check_lengths(texts: list[str], limit: int, reasons: Reasons) -> None:
+    if max(map(len, texts), default=0) <= limit:
+        return
+    for k, text in enumerate(texts):
+        if len(text) > limit:
+            reasons.setdefault(
+                k, f"text is {len(text)} characters long; the limit is {limit}"
+            )
+
+
+def _has_nul(text: str) -> bool:
+    return "\x00" in text
 
 
 def _kind(v: Any) -> str:
@@ -312,10 +429,43 @@ def _number(v: Any, what: str) -> float:
 
 
 def _label(v: Any, what: str) -> str | None:
-    if isinstance(v, (Nested, tuple)):
+    """Return a short identifier-like value (id, channel, segment, tag, cause id), or None.
+
+    Spreadsheet formulas (``=``, ``+``, ``-``, ``@`` first, unless a number) are
+    refused here: only a broken or hostile export puts them in such a field.
+
+    Examples:
+        >>> _label(" web ", "channel"), _label("-3", "id")
+        ('web', '-3')
+        >>> _label("@SUM(A1)", "channel")
+        Traceback (most recent call last):
+        ...
+        ValueError: channel '@SUM(A1)' looks like a spreadsheet formula; remove the leading '@'
+    """
+    if isinstance(v, (Nested, tuple, bool)):
         raise ValueError(f"{what} is a {_kind(v)}, not text")
     text = "" if v is None else str(v).strip()
-    return text or None
+    if not text:
+        return None
+    if len(text) > MAX_LABEL:
+        raise ValueError(
+            f"{what} is {len(text)} characters long; the limit is {MAX_LABEL}"
+        )
+    if "\x00" in text:
+        raise ValueError(f"{what} contains a NUL character; remove it")
+    if text[0] in _FORMULA_FIRST and not _is_number(text):
+        raise ValueError(
+            f"{what} {text!r} looks like a spreadsheet formula; remove the leading {text[0]!r}"
+        )
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _split(v: Any, what: str) -> tuple[str, ...]:
@@ -324,7 +474,8 @@ def _split(v: Any, what: str) -> tuple[str, ...]:
     if isinstance(v, Nested):
         raise ValueError(f"{what} is a JSON object, not a list")
     parts = v if isinstance(v, tuple) else str(v).translate(_SPLIT).split(",")
-    return tuple(dict.fromkeys(p for p in (str(x).strip() for x in parts) if p))
+    found = (_label(x, what) for x in parts)
+    return tuple(dict.fromkeys(p for p in found if p))
 
 
 def _reject_empty(table: FeedbackTable, reasons: Reasons) -> None:

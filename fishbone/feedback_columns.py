@@ -39,7 +39,17 @@ __all__ = [
     "plan_columns",
 ]
 
-ROLES: Final = ("id", "text", "score", "date", "channel", "segment", "tags", "causes")
+ROLES: Final = (
+    "id",
+    "text",
+    "score",
+    "scale",
+    "date",
+    "channel",
+    "segment",
+    "tags",
+    "causes",
+)
 RATING: Final = "rating:"
 _NAMES: Final[dict[str, tuple[str, ...]]] = {
     "id": (
@@ -71,6 +81,7 @@ _NAMES: Final[dict[str, tuple[str, ...]]] = {
         "ces",
         "likelihood_to_recommend",
     ),
+    "scale": ("scale", "score_scale"),
     "date": (
         "date",
         "created_at",
@@ -189,7 +200,8 @@ def plan_columns(
     plan.ignored = [h for i, h in enumerate(header) if i not in used]
     if not {"text", "score", "causes", "tags"} & plan.index.keys() and not plan.ratings:
         raise FeedbackError(
-            f"{source}: found no text or score column in the header {', '.join(map(repr, header))}; map one with --map text=COLUMN (or mapping={{'text': ...}})"
+            f"{source}: found no text or score column in the header {', '.join(map(repr, header))}; "
+            "name one text (or comment, feedback...) or score (or nps, csat...), or map one (--map text=COLUMN)"
         )
     return plan
 

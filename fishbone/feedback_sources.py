@@ -13,12 +13,12 @@ Examples:
     >>> [b.columns for b in csv_batches(["id,text\n", "1,hello\n"], source="x.csv")]
     [[['1'], ['hello']]]
     >>> [
-    ...     b.rows
+    ...     b.columns
     ...     for b in json_batches(
     ...         ['[{"text": "a"},', ' {"text": "b"}]'], source="x.json"
     ...     )
     ... ]
-    [[['a'], ['b']]]
+    [[['a', 'b']]]
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import csv
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -42,6 +42,7 @@ __all__ = [
     "decode_lines",
     "json_batches",
     "ndjson_batches",
+    "object_batches",
 ]
 
 BATCH: Final = 65_536
@@ -220,43 +221,122 @@ def _field_count(n: int, width: int) -> str:
 
 
 class _Objects:
-    """Turns JSON objects into rows over a growing header."""
+    """Collects JSON objects and turns each batch of them into columns over a growing header.
+
+    Columns are built per key at flush (a C-level pass each), not per row. A
+    ``ratings`` object becomes one ``rating:<cause>`` column per cause, as a CSV has.
+    """
 
     def __init__(self, size: int) -> None:
         self.header: list[str] = []
         self.known: dict[str, int] = {}
         self.size = size
-        self.batch = Batch(self.header)
+        self.objs: list[dict[str, Any]] = []
+        self.lines: list[int] = []
+        self.rejected: list[tuple[int, str]] = []
+
+    @property
+    def pending(self) -> bool:
+        """Whether anything was added since the last flush."""
+        return bool(self.objs or self.rejected)
 
     def add(self, line: int, obj: object) -> Batch | None:
-        if not isinstance(obj, dict):
-            self.batch.rejected.append(
-                (line, f"element is a JSON {type(obj).__name__}, not an object")
-            )
-        else:
+        if type(obj) is dict:
             if not obj.keys() <= self.known.keys():
-                for key in obj:  # in the object's order, so the header is deterministic
-                    if key not in self.known:
-                        self.known[key] = len(self.header)
-                        self.header.append(key)
-            row = list(map(obj.get, self.header))
-            kinds = set(map(type, row))
-            if list in kinds or dict in kinds:
-                row = [_plain(v) for v in row]
-            self.batch.rows.append(row)
-            self.batch.lines.append(line)
-        if len(self.batch.rows) + len(self.batch.rejected) < self.size:
+                self._grow(obj)
+            self.objs.append(obj)
+            self.lines.append(line)
+        else:
+            self.rejected.append(
+                (line, f"element is a JSON {_json_kind(obj)}, not an object")
+            )
+        if len(self.objs) + len(self.rejected) < self.size:
             return None
         return self.flush()
 
+    def _grow(self, obj: dict[str, Any]) -> None:
+        for key in obj:  # in the object's order, so the header is deterministic
+            if key not in self.known:
+                self.known[key] = len(self.header)
+                self.header.append(key)
+
     def flush(self) -> Batch:
-        """Return the batch so far (rows padded to the final header) and start a new one."""
-        width = len(self.header)
-        for row in self.batch.rows:
-            if len(row) < width:
-                row.extend([None] * (width - len(row)))
-        done, self.batch = self.batch, Batch(self.header)
-        return done
+        """Return the batch so far as columns (padded to the final header) and start a new one."""
+        objs, lines, rejected = self.objs, self.lines, self.rejected
+        self.objs, self.lines, self.rejected = [], [], []
+        if "ratings" in self.known:
+            objs = self._flatten(objs, lines, rejected)
+        columns = []
+        for key in self.header:
+            column = [o.get(key) for o in objs]
+            kinds = set(map(type, column))
+            if list in kinds or dict in kinds:
+                column = [_plain(v) for v in column]
+            columns.append(column)
+        return Batch(list(self.header), lines=lines, rejected=rejected, columns=columns)
+
+    def _flatten(
+        self,
+        objs: list[dict[str, Any]],
+        lines: list[int],
+        rejected: list[tuple[int, str]],
+    ) -> list[dict[str, Any]]:
+        """Spread ``ratings`` objects into ``rating:<cause>`` keys; reject other ratings values."""
+        if self.header.count("ratings"):
+            self.header.remove("ratings")
+            self.known = {k: i for i, k in enumerate(self.header)}
+            self.known["ratings"] = -1
+        kept: list[dict[str, Any]] = []
+        kept_lines: list[int] = []
+        for obj, line in zip(objs, lines, strict=True):
+            value = obj.get("ratings")
+            if type(value) is dict:
+                obj = _flat_ratings(obj)
+                if not obj.keys() <= self.known.keys():
+                    self._grow(obj)
+            elif value is not None:
+                rejected.append(
+                    (line, "ratings is not an object of cause id -> number")
+                )
+                continue
+            kept.append(obj)
+            kept_lines.append(line)
+        rejected.sort()
+        lines[:] = kept_lines
+        return kept
+
+
+def _json_kind(value: object) -> str:
+    return {list: "list", str: "string", bool: "boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _flat_ratings(obj: dict[str, Any]) -> dict[str, Any]:
+    """``{"ratings": {"wait": 2}}`` -> ``{"rating:wait": 2}`` (the column a CSV would have)."""
+    flat = {k: v for k, v in obj.items() if k != "ratings"}
+    for cause, value in obj["ratings"].items():
+        flat[f"rating:{cause}"] = value
+    return flat
+
+
+def object_batches(items: Iterable[object], *, size: int = BATCH) -> Iterator[Batch]:
+    """Yield decoded JSON values (records) in batches; a record's "line" is its position, from 1.
+
+    For values already decoded, e.g. a JSON array held in memory.
+
+    Examples:
+        >>> [(b.header, b.columns, b.rejected) for b in object_batches([{"a": 1}, 2])]
+        [(['a'], [[1]], [(2, 'element is a JSON int, not an object')])]
+        >>> next(object_batches([{"ratings": {"wait": 2}}, {"ratings": 3}])).columns
+        [[2]]
+    """
+    objects = _Objects(size)
+    for n, obj in enumerate(items, start=1):
+        if done := objects.add(n, obj):
+            yield done
+    if objects.pending:
+        yield objects.flush()
 
 
 def _plain(value: Any) -> Any:
@@ -274,7 +354,7 @@ def ndjson_batches(
 
     Examples:
         >>> [
-        ...     (b.rows, b.rejected)
+        ...     (b.columns, b.rejected)
         ...     for b in ndjson_batches(['{"a": 1}', "oops"], source="x")
         ... ]
         [([[1]], [(2, 'invalid JSON: Expecting value at column 1')])]
@@ -284,16 +364,35 @@ def ndjson_batches(
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = _decode_line(line)
         except json.JSONDecodeError as exc:
-            objects.batch.rejected.append(
+            objects.rejected.append(
                 (n, f"invalid JSON: {exc.msg} at column {exc.colno}")
             )
             continue
         if done := objects.add(n, obj):
             yield done
-    if objects.batch.rows or objects.batch.rejected:
+    if objects.pending:
         yield objects.flush()
+
+
+_SCAN: Final[Callable[[str, int], tuple[Any, int]]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+def _decode_line(line: str) -> Any:
+    r"""``json.loads(line)``, minus its per-call overhead for the common line (a value, then the newline).
+
+    Examples:
+        >>> _decode_line('{"a": 1}\n'), _decode_line(" [1] ")
+        ({'a': 1}, [1])
+    """
+    try:
+        obj, end = _SCAN(line, 0)
+    except StopIteration:  # leading space, or not JSON: let json.loads say which
+        return json.loads(line)
+    if end == len(line) or line[end:].isspace():
+        return obj
+    return json.loads(line)  # raises "Extra data" with its column
 
 
 class _Stream:
@@ -341,7 +440,7 @@ def json_batches(
 
     Examples:
         >>> b = next(json_batches(['[{"a": 1},\n', "2]"], source="x"))
-        >>> b.rows, b.rejected
+        >>> b.columns, b.rejected
         ([[1]], [(2, 'element is a JSON int, not an object')])
     """
     stream = _Stream(_strip_bom(chunks), source)
@@ -360,7 +459,7 @@ def json_batches(
         if done := objects.add(line, obj):
             yield done
         char = _next_element(stream)
-    if objects.batch.rows or objects.batch.rejected:
+    if objects.pending:
         yield objects.flush()
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, BinaryIO, Final, Literal
 
 import typer
 from rich.console import Console
@@ -14,7 +16,9 @@ from api.cli.serve_cmd import DbOption
 from fishbone.exceptions import FormatError
 
 if TYPE_CHECKING:
-    from api.routes._ingest import IngestRun
+    from api.routes._ingest import Kind
+    from api.schemas import IngestReport
+    from api.settings import Settings
     from fishbone.store import Store
 
 __all__ = ["COMMANDS", "import_", "keys"]
@@ -125,30 +129,22 @@ def import_(
     Re-importing updates records with the same id; bad rows are listed with
     their line numbers and nothing of them is stored.
     """
-    from api.routes._ingest import IngestRun
-    from api.routes._rows import RowValidator
     from api.settings import Settings
     from fishbone.store import NotFound
 
+    kind = _KINDS.get(data.suffix.lower())
+    if kind is None:
+        raise FormatError(
+            f"unknown feedback extension {data.suffix!r}; use .csv, .ndjson, .jsonl or .json",
+            source=str(data),
+        )
     store = _store(db)
     try:
         try:
             info = store.get_dataset(dataset)
         except NotFound:
             info = store.create_dataset(dataset, name=dataset, scale=scale, actor="cli")
-        settings = Settings()
-        run = IngestRun(
-            store=store,
-            dataset=dataset,
-            validator=RowValidator(
-                scale=info.scale, max_row_bytes=settings.max_row_bytes
-            ),
-            actor="cli",
-            batch=settings.ingest_batch,
-            max_rejects=settings.max_rejects,
-        )
-        _read_into(run, data, max_row_bytes=settings.max_row_bytes)
-        report = run.report()
+        report = _import_file(store, data, dataset, info.scale, kind, Settings())
     finally:
         store.close()
     typer.echo(
@@ -162,42 +158,65 @@ def import_(
         raise typer.Exit(1)
 
 
-def _read_into(run: IngestRun, path: Path, *, max_row_bytes: int) -> None:
-    from api.routes._ingest import csv_rows
+_KINDS: Final[dict[str, Kind]] = {
+    ".csv": "csv",
+    ".ndjson": "ndjson",
+    ".jsonl": "ndjson",
+    ".json": "json",
+}
 
-    suffix = path.suffix.lower()
-    with path.open("rb") as source:
-        if suffix == ".csv":
-            csv_rows(run, source, max_row_bytes=max_row_bytes)
-            return
-        if suffix in (".ndjson", ".jsonl"):
-            row = 0
-            for line, raw in enumerate(source, start=1):
-                if raw.strip():
-                    row += 1
-                    data = raw.rstrip(b"\r\n")
-                    run.add_ndjson_line(
-                        row, line, None if len(data) > max_row_bytes else data
-                    )
-                    if run.full:
-                        run.flush()
-        elif suffix == ".json":
+
+def _import_file(
+    store: Store,
+    path: Path,
+    dataset: str,
+    scale: str | None,
+    kind: Kind,
+    settings: Settings,
+) -> IngestReport:
+    """Read ``path`` into ``dataset`` as the API would, with a progress bar on a terminal."""
+    from api.cli.progress import reading_progress
+    from api.routes._ingest import Ingest, LineReader
+    from fishbone.feedback_sources import object_batches
+
+    run = Ingest(
+        store=store,
+        dataset=dataset,
+        scale=scale,
+        actor="cli",
+        kind=kind,
+        max_rejects=settings.max_rejects,
+        max_text=settings.max_row_bytes,
+    )
+    with path.open("rb") as source, reading_progress(path) as progress:
+        if kind == "json":
             try:
-                rows = json.loads(source.read())
+                rows = json.load(source)
             except ValueError as exc:
                 raise FormatError(f"not JSON: {exc}", source=str(path)) from None
             if not isinstance(rows, list):
                 raise FormatError("expected a JSON array of records", source=str(path))
-            for i, item in enumerate(rows, start=1):
-                run.add_json(i, None, item)
-                if run.full:
-                    run.flush()
+            run.run(object_batches(rows, size=settings.ingest_batch))
         else:
-            raise FormatError(
-                f"unknown feedback extension {suffix!r}; use .csv, .ndjson, .jsonl or .json",
-                source=str(path),
+            reader = LineReader(
+                max_row_bytes=settings.max_row_bytes,
+                max_total=path.stat().st_size + 1,
+                keep=settings.max_rejects,
             )
-    run.flush()
+            run.run_lines(_chunks(source, progress), reader, settings.ingest_batch)
+    return run.result()
+
+
+def _chunks(
+    source: BinaryIO, progress: Callable[[int, int], None] | None
+) -> Iterator[bytes]:
+    total = os.fstat(source.fileno()).st_size
+    done = 0
+    while chunk := source.read(1 << 20):
+        done += len(chunk)
+        if progress is not None:
+            progress(done, total)
+        yield chunk
 
 
 COMMANDS = [keys, import_]

@@ -8,17 +8,17 @@ rows and lists each reject with its row (and line) number and the reason.
 from __future__ import annotations
 
 import json
-import tempfile
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any, Final
 
+from anyio import from_thread
 from fastapi import APIRouter, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import IngestDep, ReadDep, SettingsDep, StoreDep
 from api.errors import PayloadTooLarge, Unprocessable
 from api.routes._http import ERRORS
-from api.routes._ingest import IngestRun, Writer, csv_rows, ndjson_lines
-from api.routes._rows import RowValidator
+from api.routes._ingest import Ingest, Kind, LineReader
 from api.schemas import (
     DatasetCreate,
     DatasetOut,
@@ -28,6 +28,7 @@ from api.schemas import (
     RecordOut,
 )
 from api.settings import Settings
+from fishbone.feedback_sources import object_batches
 from fishbone.store import DatasetInfo, Store
 
 __all__ = ["router"]
@@ -42,7 +43,6 @@ _INGEST_ERRORS: Final = {
         "description": "The body is over a size limit (named in detail).",
     },
 }
-_SPOOL: Final = 8 * 1024 * 1024
 
 
 def _out(info: DatasetInfo) -> DatasetOut:
@@ -107,16 +107,40 @@ def list_records(
     ]
 
 
-def _run(store: Store, settings: Settings, dataset_id: str, actor: str) -> IngestRun:
+def _ingest(
+    store: Store, dataset_id: str, kind: Kind, settings: Settings, actor: str
+) -> Ingest:
     info = store.get_dataset(dataset_id)
-    return IngestRun(
+    return Ingest(
         store=store,
         dataset=dataset_id,
-        validator=RowValidator(scale=info.scale, max_row_bytes=settings.max_row_bytes),
+        scale=info.scale,
         actor=actor,
-        batch=settings.ingest_batch,
+        kind=kind,
         max_rejects=settings.max_rejects,
+        max_text=settings.max_row_bytes,
     )
+
+
+def _reader(settings: Settings) -> LineReader:
+    return LineReader(
+        max_row_bytes=settings.max_row_bytes,
+        max_total=settings.max_request_bytes,
+        keep=settings.max_rejects,
+    )
+
+
+async def _next_chunk(chunks: AsyncIterator[bytes]) -> bytes | None:
+    try:
+        return await chunks.__anext__()
+    except StopAsyncIteration:
+        return None
+
+
+def _pull(chunks: AsyncIterator[bytes]) -> Iterator[bytes]:
+    """The chunks of an async body, read from a worker thread (each received on the event loop)."""
+    while (chunk := from_thread.run(_next_chunk, chunks)) is not None:
+        yield chunk
 
 
 def _check_length(request: Request, limit: int, name: str) -> None:
@@ -135,6 +159,13 @@ def _body(schema: dict[str, Any], media: str, example: Any) -> dict[str, Any]:
             "content": {media: {"schema": schema, "example": example}},
         }
     }
+
+
+_DATE_FORMAT: Final = Query(
+    description="How to read numeric dates such as 03/04/2025: dmy, mdy, ymd or a strptime format. "
+    "Without it, ISO 8601 and unambiguous dates are read and an ambiguous one rejects its row.",
+    max_length=40,
+)
 
 
 @router.post(
@@ -159,13 +190,18 @@ async def ingest_json(
     store: StoreDep,
     settings: SettingsDep,
     who: IngestDep,
+    date_format: Annotated[str | None, _DATE_FORMAT] = None,
 ) -> IngestReport:
     """Ingest a JSON array of records (buffered: up to ``max_body_bytes``).
 
     The limit is enforced for every buffered route by ``api.app.BodyLimit``
-    before this runs; stream larger uploads to ``records.ndjson``.
+    before this runs; stream larger uploads to ``records.ndjson``. Rejects name
+    the record's position in the array (``row``).
     """
-    run = await run_in_threadpool(_run, store, settings, dataset_id, who.name)
+    run = await run_in_threadpool(
+        _ingest, store, dataset_id, "json", settings, who.name
+    )
+    run.date_format = date_format
     try:
         rows = json.loads(await request.body())
     except ValueError as exc:
@@ -174,12 +210,8 @@ async def ingest_json(
         raise Unprocessable(
             "the body must be a JSON array of records; use records.ndjson for one record per line"
         )
-    for i, raw in enumerate(rows, start=1):
-        run.add_json(i, None, raw)
-        if run.full:
-            await run_in_threadpool(run.flush)
-    await run_in_threadpool(run.flush)
-    return await run_in_threadpool(run.report)
+    await run_in_threadpool(run.run, object_batches(rows, size=settings.ingest_batch))
+    return await run_in_threadpool(run.result)
 
 
 @router.post(
@@ -197,26 +229,15 @@ async def ingest_ndjson(
     store: StoreDep,
     settings: SettingsDep,
     who: IngestDep,
+    date_format: Annotated[str | None, _DATE_FORMAT] = None,
 ) -> IngestReport:
-    """Stream records, one JSON object per line; rows are stored while the upload goes on."""
-    _check_length(request, settings.max_request_bytes, "max_request_bytes")
-    run = await run_in_threadpool(_run, store, settings, dataset_id, who.name)
-    writer = Writer(run)
-    row = 0
-    lines = ndjson_lines(
-        request.stream(),
-        max_row_bytes=settings.max_row_bytes,
-        max_total=settings.max_request_bytes,
+    """Stream records, one JSON object per line; rows are stored while the upload goes on.
+
+    Rejects name the line (``line``).
+    """
+    return await _stream(
+        request, store, settings, who.name, dataset_id, "ndjson", date_format
     )
-    async for batch in lines:
-        for line, data in batch:
-            row += 1
-            run.add_ndjson_line(row, line, data)
-            if run.full:
-                await writer.submit()
-    await writer.submit()
-    await writer.finish()
-    return await run_in_threadpool(run.report)
 
 
 @router.post(
@@ -237,36 +258,52 @@ async def ingest_csv(
     store: StoreDep,
     settings: SettingsDep,
     who: IngestDep,
+    date_format: Annotated[str | None, _DATE_FORMAT] = None,
 ) -> IngestReport:
-    """Upload CSV (raw ``text/csv`` body, or a multipart form with a ``file`` field)."""
-    _check_length(request, settings.max_request_bytes, "max_request_bytes")
-    run = await run_in_threadpool(_run, store, settings, dataset_id, who.name)
-    with tempfile.SpooledTemporaryFile(_SPOOL) as spool:
-        await _spool(request, spool, settings.max_request_bytes)
-        spool.seek(0)
-        await run_in_threadpool(
-            csv_rows, run, spool, max_row_bytes=settings.max_row_bytes
-        )
-    return await run_in_threadpool(run.report)
+    """Upload CSV (raw ``text/csv`` body, streamed, or a multipart form with a ``file`` field).
 
-
-async def _spool(request: Request, spool: Any, limit: int) -> None:
+    Columns are found by common names (``comment`` is text, ``nps`` is the
+    score...); the delimiter is the header's most frequent of , ; tab |.
+    Rejects name the line a record starts on (``line``).
+    """
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        _check_length(request, settings.max_request_bytes, "max_request_bytes")
         async with request.form(max_files=1, max_fields=10) as form:
             upload = form.get("file")
             if upload is None or isinstance(upload, str):
                 raise Unprocessable(
                     "the form has no file field; send the CSV as 'file'"
                 )
-            while chunk := await upload.read(1 << 20):
-                spool.write(chunk)
-        return
-    total = 0
-    async for chunk in request.stream():
-        total += len(chunk)
-        if total > limit:
-            raise PayloadTooLarge(
-                f"the upload is over {limit} bytes (max_request_bytes); split it",
-                limit=limit,
+            run = await run_in_threadpool(
+                _ingest, store, dataset_id, "csv", settings, who.name
             )
-        spool.write(chunk)
+            run.date_format = date_format
+            chunks = iter(lambda: upload.file.read(1 << 20), b"")
+            await run_in_threadpool(
+                run.run_lines, chunks, _reader(settings), settings.ingest_batch
+            )
+            return await run_in_threadpool(run.result)
+    return await _stream(
+        request, store, settings, who.name, dataset_id, "csv", date_format
+    )
+
+
+async def _stream(
+    request: Request,
+    store: Store,
+    settings: Settings,
+    actor: str,
+    dataset_id: str,
+    kind: Kind,
+    date_format: str | None,
+) -> IngestReport:
+    _check_length(request, settings.max_request_bytes, "max_request_bytes")
+    run = await run_in_threadpool(_ingest, store, dataset_id, kind, settings, actor)
+    run.date_format = date_format
+    await run_in_threadpool(
+        run.run_lines,
+        _pull(request.stream()),
+        _reader(settings),
+        settings.ingest_batch,
+    )
+    return await run_in_threadpool(run.result)

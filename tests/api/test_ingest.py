@@ -86,36 +86,66 @@ def test_ndjson_stream_with_rejects_stores_only_good_rows(client, dataset):
         b'{"id": "f", "text": "ok", "colour": "red"}\n'
         b'{"id": "=HYPERLINK(\\"http://x\\")", "text": "formula id"}\n'
         b'{"id": "g", "text": "=1+1 is text, kept as typed", "channel": "@evil"}\n'
-        b'{"id": "h", "text": "fine", "date": "31/12/2024"}\n'
+        b'{"id": "h", "text": "fine", "date": "03/04/2024"}\n'
         b"[1, 2]\n"
         b'{"id": "i", "text": "last line without newline"}'
     )
     response = post_ndjson(client, dataset, body)
     assert response.status_code == 200, response.text
     report = response.json()
-    assert (report["received"], report["inserted"], report["rejected"]) == (12, 2, 10)
+    assert (report["received"], report["inserted"], report["rejected"]) == (12, 3, 9)
+    assert report["ignored_columns"] == ["colour"]
     assert [(r["line"], r["reason"]) for r in report["rejects"]] == [
-        (2, "score 11 is off the nps scale 0-10"),
-        (3, "line is not JSON: Expecting value: line 1 column 1 (char 0)"),
+        (2, "score 11 is outside the nps scale 0-10"),
+        (3, "invalid JSON: Expecting value at column 1"),
         (5, "line is not UTF-8 (byte 0xff at column 22); send UTF-8"),
         (6, "score 'high' is not a number"),
-        (7, "text must be a string, not list"),
-        (
-            8,
-            "unknown field 'colour'; use id, text, score, scale, date, channel, segment, tags, causes, ratings",
-        ),
+        (7, "text is a list, not text"),
         (
             9,
-            "id looks like a spreadsheet formula ('=HYPERLINK(\"http://x\")'); remove the leading '='",
+            "id '=HYPERLINK(\"http://x\")' looks like a spreadsheet formula; remove the leading '='",
         ),
         (
             10,
-            "channel looks like a spreadsheet formula ('@evil'); remove the leading '@'",
+            "channel '@evil' looks like a spreadsheet formula; remove the leading '@'",
         ),
-        (11, "date '31/12/2024' is not an ISO date like 2025-03-31"),
-        (12, "a record must be a JSON object, not list"),
+        (
+            11,
+            "date '03/04/2024' could be day/month or month/day; declare the order with date_format='dmy' or 'mdy' (--date-format)",
+        ),
+        (12, "element is a JSON list, not an object"),
     ]
-    assert sorted(records(client, dataset)) == ["a", "i"]
+    assert sorted(records(client, dataset)) == ["a", "f", "i"]
+
+
+def test_date_format_declares_numeric_dates(client, dataset):
+    body = ndjson([{"id": "h", "text": "fine", "date": "03/04/2024"}])
+    response = client.post(
+        f"{dataset}/records.ndjson?date_format=dmy",
+        content=body,
+        headers={"Content-Type": "application/x-ndjson"},
+    )
+    assert response.json()["inserted"] == 1, response.text
+    assert records(client, dataset)["h"]["date"] == "2024-04-03"
+
+
+def test_unambiguous_day_first_dates_need_no_declaration(client, dataset):
+    post_ndjson(client, dataset, ndjson([{"id": "h", "text": "x", "date": "31/12/2024"}]))
+    assert records(client, dataset)["h"]["date"] == "2024-12-31"
+
+
+def test_json_ingest_reads_ratings_and_reports_rows(client, dataset):
+    rows = [
+        {"id": "a", "text": "slow", "score": 3, "ratings": {"wait": 2}},
+        {"id": "b", "text": "x", "score": "n/a"},
+        {"text": "no id"},
+    ]
+    report = client.post(f"{dataset}/records", json=rows).json()
+    assert report["rejects"] == [
+        {"row": 2, "line": None, "reason": "score 'n/a' is not a number"},
+        {"row": 3, "line": None, "reason": "id is missing; every record needs one"},
+    ]
+    assert records(client, dataset)["a"]["ratings"] == {"wait": 2.0}
 
 
 def test_free_text_that_looks_like_a_formula_is_kept_verbatim(client, dataset):
@@ -133,9 +163,8 @@ def test_ndjson_line_over_the_row_limit_is_rejected_alone(
     report = post_ndjson(client, dataset, body).json()
     assert report["rejects"] == [
         {
-            "row": 1,
+            "row": None,
             "line": 1,
-            "id": None,
             "reason": "line is longer than the row limit of 100 bytes (max_row_bytes)",
         }
     ]
@@ -235,18 +264,15 @@ def test_malformed_csv_rows_are_rejected_with_line_numbers(
         b"r8,ok,6,\n"
     )
     report = post_csv(client, dataset, body).json()
-    assert [(r["row"], r["line"], r["reason"]) for r in report["rejects"]] == [
-        (2, 3, "line is not UTF-8 (byte 0xff at column 4); save the file as UTF-8"),
-        (3, 4, "score 'five' is not a number"),
-        (4, 5, "id looks like a spreadsheet formula ('+r4'); remove the leading '+'"),
-        (5, 6, "line is longer than the row limit of 200 bytes (max_row_bytes)"),
-        (7, 8, "id is missing; every record needs one"),
-        (
-            8,
-            9,
-            "tags looks like a spreadsheet formula ('=evil'); remove the leading '='",
-        ),
+    assert [(r["line"], r["reason"]) for r in report["rejects"]] == [
+        (3, "line is not UTF-8 (byte 0xff at column 4); send UTF-8"),
+        (4, "score 'five' is not a number"),
+        (5, "id '+r4' looks like a spreadsheet formula; remove the leading '+'"),
+        (6, "line is longer than the row limit of 200 bytes (max_row_bytes)"),
+        (8, "id is missing; every record needs one"),
+        (9, "tags '=evil' looks like a spreadsheet formula; remove the leading '='"),
     ]
+    assert (report["received"], report["inserted"], report["rejected"]) == (9, 3, 6)
     stored = records(client, dataset)
     assert sorted(stored) == ["r1", "r6", "r8"]
     assert stored["r1"]["tags"] == ["a", "b"]
@@ -258,15 +284,19 @@ def test_malformed_csv_rows_are_rejected_with_line_numbers(
     [
         (b"", "empty"),
         (b"comment,nps\nhello,5\n", "no id column"),
-        (b"id,channel\nr1,web\n", "no text, score or causes column"),
+        (b"id,channel\nr1,web\n", "found no text or score column"),
         (b"\xff\xfeid,text\n", "not UTF-8"),
+        (b"i" * 300 + b"\nr1,x\n", "longer than the row limit"),
     ],
-    ids=["empty", "no-id", "no-text", "header-encoding"],
+    ids=["empty", "no-id", "no-text", "header-encoding", "header-too-long"],
 )
 def test_csv_with_an_unusable_header_is_422_and_stores_nothing(
-    client, dataset, body, words
+    client, dataset, body, words, app, settings
 ):
-    detail = problem(post_csv(client, dataset, body), 422, "unprocessable")["detail"]
+    app.state.settings = settings.model_copy(update={"max_row_bytes": 200})
+    response = post_csv(client, dataset, body)
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
     assert words in detail
     assert records(client, dataset) == {}
 

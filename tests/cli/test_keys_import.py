@@ -37,11 +37,11 @@ def test_csv_import_creates_the_dataset(tmp_path):
 
 
 def test_ndjson_import_reports_bad_lines_and_exits_1(tmp_path):
-    body = b'{"id": "a", "text": "ok"}\n{"id": "b", "text": 5}\n\n{"id": "c", "text": "fine"}\n'
+    body = b'{"id": "a", "text": "ok"}\n{"id": "b", "text": {"nested": 5}}\n\n{"id": "c", "text": "fine"}\n'
     result, db = run(tmp_path, "f.ndjson", body)
     assert result.exit_code == 1
     assert "2 inserted, 0 updated, 1 rejected (of 3)" in result.output
-    assert "line 2: text must be a string, not int" in result.output
+    assert "line 2: text is a JSON object, not text" in result.output
     assert sorted(records(db)) == ["a", "c"]
 
 

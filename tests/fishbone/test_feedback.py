@@ -299,13 +299,60 @@ def test_missing_ids_come_from_line_numbers() -> None:
 
 
 @pytest.mark.parametrize(
-    "cell", ["=SUM(A1:A9)", "+1+1", "-2", "@cmd", '=HYPERLINK("http://x")']
+    "cell", ["=SUM(A1:A9)", "+1+1", "@cmd", '=HYPERLINK("http://x")']
 )
-def test_formula_like_cells_are_kept_as_text(cell: str) -> None:
+def test_formula_like_free_text_is_kept_but_a_formula_label_rejects_the_row(
+    cell: str,
+) -> None:
     quoted = '"' + cell.replace('"', '""') + '"'
-    result = parse_feedback(csv_text("text,channel", f"{quoted},{quoted}"))
-    assert result.table.texts == [cell]
-    assert list(result.table.channels) == [cell]
+    result = parse_feedback(
+        csv_text("text,channel", f"{quoted},web", f"ok,{quoted}", f"{quoted},-2")
+    )
+    assert result.table.texts == [cell, cell]
+    assert list(result.table.channels) == ["web", "-2"]
+    assert [(r.line, r.reason) for r in result.report.rejected] == [
+        (
+            3,
+            f"channel {cell!r} looks like a spreadsheet formula; remove the leading {cell[0]!r}",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "reason"),
+    [
+        ("=x,ok,", "id '=x' looks like a spreadsheet formula; remove the leading '='"),
+        ("a" * 201 + ",ok,", "id is 201 characters long; the limit is 200"),
+        ("a,ok,t1;@t2", "tags '@t2' looks like a spreadsheet formula; remove the leading '@'"),
+    ],
+    ids=["formula-id", "long-id", "formula-tag"],
+)
+def test_bad_labels_reject_their_row(cells: str, reason: str) -> None:
+    result = parse_feedback(csv_text("id,text,tags", "good,fine,t1", cells))
+    assert result.table.ids == ["good"]
+    assert [r.reason for r in result.report.rejected] == [reason]
+
+
+def test_nul_in_text_rejects_the_row() -> None:
+    result = parse_feedback(['{"text": "a\\u0000b"}', '{"text": "fine"}'])
+    assert result.table.texts == ["fine"]
+    assert [r.reason for r in result.report.rejected] == [
+        "text contains a NUL character; remove it"
+    ]
+
+
+def test_a_scale_column_declares_the_scale_and_rows_must_agree() -> None:
+    result = parse_feedback(
+        csv_text("text,score,scale", "a,9,nps", "b,4,csat", "c,2,", "d,1,huge")
+    )
+    assert result.report.scale is not None
+    assert result.report.scale.name == "nps"
+    assert result.report.scale_note == "declared in column 'scale'"
+    assert result.table.texts == ["a", "c"]
+    assert [r.reason for r in result.report.rejected] == [
+        "scale 'csat' differs from the scale in use (nps); send one scale per dataset",
+        "unknown score scale 'huge'; use one of nps, csat, ces, stars, binary or MIN-MAX such as 0-100",
+    ]
 
 
 # -- columns, mapping, ratings -------------------------------------------------------

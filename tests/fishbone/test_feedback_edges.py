@@ -134,7 +134,7 @@ def test_json_in_small_pieces_and_small_batches() -> None:
     text = json.dumps(rows, indent=1)
     pieces = [text[i : i + 1000] for i in range(0, len(text), 1000)]
     batches = list(json_batches(pieces, source="x", size=1000))
-    assert [len(b.rows) for b in batches] == [1000, 1000, 1000]
+    assert [len(b.lines) for b in batches] == [1000, 1000, 1000]
     assert batches[-1].lines[-1] == text.count("\n") - 3
 
 
