@@ -122,3 +122,33 @@ def test_script_flow(admin_client):
         headers=auth(ingest),
     )
     assert svg.headers["content-type"] == "image/svg+xml"
+
+
+def test_malformed_ingest_stores_nothing_wrong(admin_client):
+    """Bad rows are rejected one by one and the good ones stored as sent, on both backends."""
+    client, admin = admin_client
+    base = "/api/v1/datasets/nps"
+    client.post(
+        "/api/v1/datasets", json={"id": "nps", "scale": "nps"}, headers=auth(admin)
+    )
+    body = (
+        '{"id": "a", "text": "caf\u00e9 \U0001f600 \u05e9\u05dc\u05d5\u05dd <b>", "score": 9}\n'
+        '{"id": "b", "text": "nul \\u0000 here", "score": 5}\n'
+        '{"id": "=cmd", "text": "formula id"}\n'
+        '{"id": "c", "text": "=SUM(A1)", "score": 3, "tags": "x;y"}\n'
+        '{"id": "d", "text": "big score", "score": 1e400}\n'
+    ).encode() + b'{"id": "e", "text": "\xff"}\n'
+    report = client.post(
+        f"{base}/records.ndjson",
+        content=body,
+        headers={**auth(admin), "Content-Type": "application/x-ndjson"},
+    ).json()
+    assert [r["line"] for r in report["rejects"]] == [2, 3, 5, 6]
+    assert (report["inserted"], report["rejected"]) == (2, 4)
+    stored = {
+        r["id"]: r for r in client.get(f"{base}/records", headers=auth(admin)).json()
+    }
+    assert stored["a"]["text"] == "caf\u00e9 \U0001f600 \u05e9\u05dc\u05d5\u05dd <b>"
+    assert stored["c"]["text"] == "=SUM(A1)"
+    assert stored["c"]["tags"] == ["x", "y"]
+    assert sorted(stored) == ["a", "c"]
