@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.cli.rank_io import DateFormatOpt
 from api.cli.serve_cmd import DbOption
 from fishbone.exceptions import FormatError
 
@@ -122,6 +123,7 @@ def import_(
             help="Score scale when the dataset is new: nps, csat, ces, stars, binary or MIN-MAX."
         ),
     ] = None,
+    date_format: DateFormatOpt = None,
     db: DbOption = None,
 ) -> None:
     """Import feedback into a stored dataset (created when missing), exactly as the API ingests it.
@@ -144,7 +146,9 @@ def import_(
             info = store.get_dataset(dataset)
         except NotFound:
             info = store.create_dataset(dataset, name=dataset, scale=scale, actor="cli")
-        report = _import_file(store, data, dataset, info.scale, kind, Settings())
+        report = _import_file(
+            store, data, dataset, info.scale, kind, Settings(), date_format
+        )
     finally:
         store.close()
     typer.echo(
@@ -173,6 +177,7 @@ def _import_file(
     scale: str | None,
     kind: Kind,
     settings: Settings,
+    date_format: str | None,
 ) -> IngestReport:
     """Read ``path`` into ``dataset`` as the API would, with a progress bar on a terminal."""
     from api.cli.progress import reading_progress
@@ -186,6 +191,7 @@ def _import_file(
         actor="cli",
         kind=kind,
         max_rejects=settings.max_rejects,
+        date_format=date_format,
         max_text=settings.max_row_bytes,
     )
     with path.open("rb") as source, reading_progress(path) as progress:

@@ -108,7 +108,12 @@ def list_records(
 
 
 def _ingest(
-    store: Store, dataset_id: str, kind: Kind, settings: Settings, actor: str
+    store: Store,
+    dataset_id: str,
+    kind: Kind,
+    settings: Settings,
+    actor: str,
+    date_format: str | None,
 ) -> Ingest:
     info = store.get_dataset(dataset_id)
     return Ingest(
@@ -118,6 +123,7 @@ def _ingest(
         actor=actor,
         kind=kind,
         max_rejects=settings.max_rejects,
+        date_format=date_format,
         max_text=settings.max_row_bytes,
     )
 
@@ -199,9 +205,8 @@ async def ingest_json(
     the record's position in the array (``row``).
     """
     run = await run_in_threadpool(
-        _ingest, store, dataset_id, "json", settings, who.name
+        _ingest, store, dataset_id, "json", settings, who.name, date_format
     )
-    run.date_format = date_format
     try:
         rows = json.loads(await request.body())
     except ValueError as exc:
@@ -275,9 +280,8 @@ async def ingest_csv(
                     "the form has no file field; send the CSV as 'file'"
                 )
             run = await run_in_threadpool(
-                _ingest, store, dataset_id, "csv", settings, who.name
+                _ingest, store, dataset_id, "csv", settings, who.name, date_format
             )
-            run.date_format = date_format
             chunks = iter(lambda: upload.file.read(1 << 20), b"")
             await run_in_threadpool(
                 run.run_lines, chunks, _reader(settings), settings.ingest_batch
@@ -298,8 +302,9 @@ async def _stream(
     date_format: str | None,
 ) -> IngestReport:
     _check_length(request, settings.max_request_bytes, "max_request_bytes")
-    run = await run_in_threadpool(_ingest, store, dataset_id, kind, settings, actor)
-    run.date_format = date_format
+    run = await run_in_threadpool(
+        _ingest, store, dataset_id, kind, settings, actor, date_format
+    )
     await run_in_threadpool(
         run.run_lines,
         _pull(request.stream()),

@@ -57,3 +57,13 @@ def test_unknown_extension_is_a_clear_error(tmp_path):
     result, _ = run(tmp_path, "f.xlsx", b"x")
     assert result.exit_code == 1
     assert "unknown feedback extension '.xlsx'" in result.output
+
+
+def test_import_reads_numeric_dates_with_date_format(tmp_path):
+    body = b"id,comment,date\nr1,slow,03/04/2025\n"
+    result, db = run(tmp_path, "f.csv", body)
+    assert result.exit_code == 1
+    assert "could be day/month or month/day" in result.output
+    result, db = run(tmp_path, "f.csv", body, "--date-format", "dmy")
+    assert result.exit_code == 0, result.output
+    assert records(db)["r1"]["date"] == "2025-04-03"
