@@ -130,7 +130,9 @@ def test_date_format_declares_numeric_dates(client, dataset):
 
 
 def test_unambiguous_day_first_dates_need_no_declaration(client, dataset):
-    post_ndjson(client, dataset, ndjson([{"id": "h", "text": "x", "date": "31/12/2024"}]))
+    post_ndjson(
+        client, dataset, ndjson([{"id": "h", "text": "x", "date": "31/12/2024"}])
+    )
     assert records(client, dataset)["h"]["date"] == "2024-12-31"
 
 

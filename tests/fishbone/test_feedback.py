@@ -323,7 +323,10 @@ def test_formula_like_free_text_is_kept_but_a_formula_label_rejects_the_row(
     [
         ("=x,ok,", "id '=x' looks like a spreadsheet formula; remove the leading '='"),
         ("a" * 201 + ",ok,", "id is 201 characters long; the limit is 200"),
-        ("a,ok,t1;@t2", "tags '@t2' looks like a spreadsheet formula; remove the leading '@'"),
+        (
+            "a,ok,t1;@t2",
+            "tags '@t2' looks like a spreadsheet formula; remove the leading '@'",
+        ),
     ],
     ids=["formula-id", "long-id", "formula-tag"],
 )
