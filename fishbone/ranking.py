@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from typing import Any, Final, Literal
 
 import numpy as np
@@ -137,7 +137,6 @@ class RankedCause:
             >>> list(row)[-4:]
             ['n_scored', 'mean_with', 'mean_without', 'small_n']
         """
-        data = asdict(self)
         names = (
             *_BASE_FIELDS,
             "method",
@@ -147,7 +146,8 @@ class RankedCause:
             "n_eff",
             *METHOD_FIELDS[self.method],
         )
-        row = {name: data[name] for name in names}
+        # The fields are flat (scalars and tuples): asdict would deep-copy each one.
+        row = {name: getattr(self, name) for name in names}
         for name in ("share_ci", "impact_ci", "quotes", "quote_ids"):
             row[name] = None if row[name] is None else list(row[name])
         return row

@@ -12,8 +12,9 @@ import datetime as dt
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from scipy import sparse
@@ -26,6 +27,8 @@ from fishbone.records import FeedbackTable, Mentions
 from fishbone.store import LoadedTable, MatchSet, Store, StoredDiagram
 
 __all__ = ["Filters", "Ranking", "rank_from_store", "ranking_key"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +135,11 @@ def _mentions(diagram: Diagram, loaded: LoadedTable, matches: MatchSet) -> Menti
     return Mentions(cause_ids, matrix)
 
 
+def _take(values: Sequence[T], at: list[int]) -> list[T]:
+    """Return ``values[i]`` for each ``i`` in ``at`` (one C-level pass)."""
+    return list(map(values.__getitem__, at))
+
+
 def subset(loaded: LoadedTable, filters: Filters) -> LoadedTable:
     """Return the records that pass the filters (the same rules as ``Store.load_table``)."""
     if filters.empty:
@@ -148,17 +156,19 @@ def subset(loaded: LoadedTable, filters: Filters) -> LoadedTable:
     ):
         if wanted is not None:
             keep &= np.fromiter((v == wanted for v in column), bool, len(column))
+    if keep.all():  # a window covering every record: nothing to copy
+        return loaded
     at = np.flatnonzero(keep).tolist()
     table = FeedbackTable(
-        ids=[t.ids[i] for i in at],
-        texts=[t.texts[i] for i in at],
+        ids=_take(t.ids, at),
+        texts=_take(t.texts, at),
         scores=t.scores[keep],
         scale=t.scale,
         dates=t.dates[keep],
-        channels=[t.channels[i] for i in at],
-        segments=[t.segments[i] for i in at],
-        tags=[t.tags[i] for i in at],
-        causes=[t.causes[i] for i in at],
+        channels=_take(t.channels, at),
+        segments=_take(t.segments, at),
+        tags=_take(t.tags, at),
+        causes=_take(t.causes, at),
         ratings={k: v[keep] for k, v in t.ratings.items()},
     )
     return LoadedTable(loaded.pks[keep], table)
@@ -176,7 +186,8 @@ def rank_from_store(
     """Return the ranking of a stored diagram's causes by a stored dataset.
 
     With ``tables``, the dataset's decoded records are reused while its
-    revision stays the same; filters then apply in memory.
+    revision stays the same; filters then apply in memory. Without, only the
+    columns a ranking reads come from the store, filtered in SQL.
 
     Raises:
         NotFound: when the diagram or the dataset is not stored.
@@ -191,7 +202,7 @@ def rank_from_store(
         return Ranking(body["rows"], body["records"], cached=True)
     if tables is None:
         matches = _matches(store, stored, dataset, revision, None)
-        loaded = store.load_table(
+        loaded = store.load_ranking_table(
             dataset,
             since=filters.since,
             until=filters.until,

@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 
 import api.routes._analysis as analysis
+from api.routes._cache import TableCache
+from fishbone.store import NotFound
 from tests.api.helpers import create, problem
 
 ROWS = [
@@ -172,6 +174,61 @@ def test_filters_in_memory_match_the_store(client, ranked, store, filters):
     from_sql = store.load_table("s", **filters)
     assert in_memory.pks.tolist() == from_sql.pks.tolist()
     assert list(in_memory.table.texts) == list(from_sql.table.texts)
+
+
+def test_a_window_covering_every_record_copies_nothing(client, ranked, store):
+    full = store.load_table("s")
+    window = analysis.Filters(since=dt.date(2025, 1, 1), until=dt.date(2025, 12, 31))
+    assert analysis.subset(full, window) is full
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"since": dt.date(2025, 2, 1), "channel": "web"}, {"segment": "nobody"}],
+    ids=["none", "since-channel", "empty"],
+)
+def test_the_ranking_read_has_the_table_columns_a_ranking_reads(
+    client, ranked, store, filters
+):
+    client.post(
+        "/api/v1/datasets/s/records",
+        json=[{"id": "9", "text": "no date refund", "tags": ["x"]}],
+    )
+    full = store.load_table("s", **filters)
+    lean = store.load_ranking_table("s", **filters)
+    assert lean.pks.tolist() == full.pks.tolist()
+    assert list(lean.table.ids) == list(full.table.ids)
+    assert list(lean.table.texts) == list(full.table.texts)
+    assert lean.table.scores.tobytes() == full.table.scores.tobytes()
+    assert lean.table.scale == full.table.scale
+    with pytest.raises(NotFound):
+        store.load_ranking_table("nope")
+
+
+@pytest.mark.parametrize("method", ["pareto", "impact", "drivers"])
+def test_ranking_read_from_the_store_equals_ranking_the_whole_table(
+    client, ranked, store, method
+):
+    client.post(
+        "/api/v1/datasets/s/records",
+        json=[
+            {"id": "5", "text": "refund refund", "score": 2},
+            {"id": "6", "text": "refund took weeks", "score": 9, "date": "2025-03-01"},
+        ],
+    )
+
+    def ranking(since, tables):
+        filters = analysis.Filters(since=since)  # another day: another cache key
+        return analysis.rank_from_store(
+            store, "cx", "s", method=method, filters=filters, tables=tables
+        )
+
+    lean = ranking(dt.date(2025, 1, 1), None)
+    whole = ranking(dt.date(2024, 12, 31), TableCache())
+    assert (lean.cached, whole.cached, lean.records) == (False, False, 5)
+    assert lean.rows == whole.rows
+    refunds = next(r for r in lean.rows if r["cause"] == "refunds")
+    assert set(refunds["quote_ids"]) == {"1", "2", "6"}
 
 
 def test_a_new_revision_is_reloaded(client, ranked, app):
