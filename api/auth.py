@@ -10,7 +10,7 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -86,10 +86,10 @@ def principal(
     return Principal(key.name, implied_scopes(key.scopes))
 
 
-def require(scope: str) -> Callable[..., Principal]:
+def require(scope: str) -> Callable[..., Awaitable[Principal]]:
     """Return a dependency that lets through callers holding ``scope``."""
 
-    def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
+    async def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
         if scope not in who.scopes:
             raise Forbidden(
                 f"key {who.name!r} lacks scope {scope!r}; "

@@ -36,31 +36,31 @@ __all__ = [
 ]
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     """Return the application's store."""
     store: Store = request.app.state.store
     return store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """Return the application's settings."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_renderer(request: Request) -> Renderer:
+async def get_renderer(request: Request) -> Renderer:
     """Return the application's renderer."""
     renderer: Renderer = request.app.state.renderer
     return renderer
 
 
-def get_render_cache(request: Request) -> RenderCache:
+async def get_render_cache(request: Request) -> RenderCache:
     """Return the application's cache of rendered pictures."""
     cache: RenderCache = request.app.state.render_cache
     return cache
 
 
-def get_table_cache(request: Request) -> TableCache:
+async def get_table_cache(request: Request) -> TableCache:
     """Return the application's cache of decoded feedback tables."""
     cache: TableCache = request.app.state.table_cache
     return cache

@@ -1,10 +1,11 @@
-"""What the store costs per ingested row, without HTTP: ``Store.ingest_table`` on SQLite.
+"""What an ingested row costs without HTTP: the API's reader, then ``Store.ingest_table`` on SQLite.
 
     uv run python -m benchmarks.ingest_core [--rows 50000] [--batch 65536] [--runs 5]
 
-Builds the records once as a columnar ``FeedbackTable`` (what the API's reader
-hands the store), then, on a fresh SQLite database per run, times
-``Store.ingest_table`` in batches of ``--batch`` rows: once on new ids
+First the reader the NDJSON route runs (``LineReader`` over 64 KiB chunks,
+``ndjson_batches``, ``convert_batches`` with the API's rules) turns the body into
+columnar tables. Then, on a fresh SQLite database per run, ``Store.ingest_table``
+stores the same records in batches of ``--batch`` rows: once on new ids
 (inserts), once more with the same ids (updates). ``Store.ingest`` on row dicts
 is timed too, for comparison. Prints the median over runs in microseconds per row.
 """
@@ -12,6 +13,7 @@ is timed too, for comparison. Prints the median over runs in microseconds per ro
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import tempfile
 import time
@@ -20,6 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
+from api.routes._ingest import RULES, LineReader
+from fishbone.feedback import ImportReport, convert_batches
+from fishbone.feedback_sources import ndjson_batches
 from fishbone.records import FeedbackTable
 from fishbone.store import RecordRow, Store
 
@@ -64,6 +69,34 @@ def part(t: FeedbackTable, start: int, stop: int) -> FeedbackTable:
     )
 
 
+def body(t: FeedbackTable) -> list[bytes]:
+    """The records as an NDJSON upload, in 64 KiB chunks."""
+    data = b"".join(
+        json.dumps(
+            {
+                "id": i,
+                "text": text,
+                "score": score,
+                "date": "2026-10-01",
+                "channel": "email",
+            }
+        ).encode()
+        + b"\n"
+        for i, text, score in zip(t.ids, t.texts, t.scores.tolist(), strict=True)
+    )
+    return [data[i : i + 65536] for i in range(0, len(data), 65536)]
+
+
+def read(chunks: list[bytes], batch: int) -> float:
+    """Seconds the API's reader takes to turn ``chunks`` into checked tables."""
+    start = time.perf_counter()
+    reader = LineReader(max_row_bytes=65536, max_total=1 << 40)
+    batches = ndjson_batches(reader.lines(chunks), source="bench", size=batch)
+    tables = convert_batches(batches, report=ImportReport(), scale="nps", rules=RULES)
+    assert sum(map(len, tables)) == sum(c.count(b"\n") for c in chunks)
+    return time.perf_counter() - start
+
+
 def one_run(
     batches: list[FeedbackTable], row_batches: list[list[RecordRow]], folder: Path
 ) -> list[float]:
@@ -92,15 +125,23 @@ def main() -> None:
     starts = range(0, args.rows, args.batch)
     batches = [part(whole, i, i + args.batch) for i in starts]
     row_batches = [rows(batch) for batch in batches]
+    chunks = body(whole)
     runs = []
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as folder:
-            runs.append(one_run(batches, row_batches, Path(folder)))
+            runs.append(
+                [read(chunks, args.batch), *one_run(batches, row_batches, Path(folder))]
+            )
     print(
         f"{args.rows} rows in batches of {args.batch}, SQLite, "
         f"median of {args.runs} runs, microseconds per row:"
     )
-    steps = ("ingest_table, new ids", "ingest_table, updates", "ingest (row dicts)")
+    steps = (
+        "reader (NDJSON)",
+        "ingest_table, new ids",
+        "ingest_table, updates",
+        "ingest (row dicts)",
+    )
     for name, step in zip(steps, zip(*runs, strict=True), strict=True):
         us = statistics.median(step) * 1e6 / args.rows
         print(f"  {name:22s} {us:5.2f}  ({1e6 / us:,.0f} rows/s)")

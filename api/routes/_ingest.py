@@ -20,6 +20,7 @@ Examples:
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,9 +32,13 @@ from fishbone.feedback import ImportReport, RowRules, convert_batches
 from fishbone.feedback_sources import Batch, csv_batches, ndjson_batches
 from fishbone.store import Store
 
-__all__ = ["Ingest", "Kind", "LineReader"]
+__all__ = ["RULES", "Ingest", "Kind", "LineReader"]
 
 _BOM: Final = b"\xef\xbb\xbf"
+RULES: Final = RowRules(
+    require_ids=True, guess_scale=False, reject_ambiguous_dates=True
+)
+"""What a shared store demands of a row (see the module's text)."""
 Kind = Literal["json", "ndjson", "csv"]
 
 
@@ -164,12 +169,7 @@ class Ingest:
             FeedbackError: when the rows have no text, score or causes column at all.
         """
         self.report.source, self.report.format = "the upload", self.kind
-        rules = RowRules(
-            require_ids=True,
-            guess_scale=False,
-            reject_ambiguous_dates=True,
-            max_text=self.max_text,
-        )
+        rules = dataclasses.replace(RULES, max_text=self.max_text)
         tables = convert_batches(
             batches,
             report=self.report,
