@@ -202,12 +202,13 @@ def rank_from_store(
         return Ranking(body["rows"], body["records"], cached=True)
     if tables is None:
         matches = _matches(store, stored, dataset, revision, None)
-        loaded = store.load_ranking_table(
+        loaded = store.load_table(
             dataset,
             since=filters.since,
             until=filters.until,
             segment=filters.segment,
             channel=filters.channel,
+            lean=True,
         )
     else:
         full = tables.get(store, dataset, revision)

@@ -1,8 +1,8 @@
 """Reading a dataset's records as columns: one SELECT, the driver's plain rows, numpy arrays.
 
-Two reads: :func:`table_query` gives every column a matcher or a filter needs;
-:func:`ranking_query` only the four a ranking reads (key, id, text, score), its
-filters applied in SQL. Rows become columns through C-level passes
+Two reads: :func:`table_query` gives every column a matcher or a filter needs,
+or (``lean``) only the four a ranking reads (key, id, text, score), its filters
+applied in SQL. Rows become columns through C-level passes
 (``map(itemgetter)``, one ``np.array`` per numeric column, each distinct
 tags/causes JSON text decoded once), never a Python loop per row.
 
@@ -37,7 +37,6 @@ __all__ = [
     "LoadedTable",
     "fetch_plain",
     "loaded_table",
-    "ranking_query",
     "ranking_table",
     "table_query",
 ]
@@ -105,35 +104,31 @@ def table_query(
     until: dt.date | None,
     segment: str | None,
     channel: str | None,
+    *,
+    lean: bool = False,
 ) -> Any:
-    """Return the SELECT of a dataset's table columns, filtered, in insertion order."""
-    columns = select(
-        Record.pk,
-        Record.ext_id,
-        Record.text,
-        Record.score,
-        Record.date,
-        Record.channel,
-        Record.segment,
-        type_coerce(Record.tags, Text),
-        type_coerce(Record.causes, Text),
-    )
-    return _filtered(columns, dataset_id, since, until, segment, channel)
+    """Return the SELECT of a dataset's records, filtered, in insertion order.
 
-
-def ranking_query(
-    dataset_id: str,
-    since: dt.date | None,
-    until: dt.date | None,
-    segment: str | None,
-    channel: str | None,
-) -> Any:
-    """Return the SELECT of what a ranking reads (key, id, text, score), filtered, in insertion order.
-
-    Dates, channels, segments, tags and causes only filter (here, in SQL) or
-    feed the matcher, so they are not read.
+    Every column a matcher or a filter needs (for :func:`loaded_table`), or with
+    ``lean`` only the four a ranking reads: key, id, text, score (for
+    :func:`ranking_table`); dates, channels, segments, tags and causes only
+    filter (here, in SQL) or feed the matcher.
     """
-    columns = select(Record.pk, Record.ext_id, Record.text, Record.score)
+    columns = (
+        select(Record.pk, Record.ext_id, Record.text, Record.score)
+        if lean
+        else select(
+            Record.pk,
+            Record.ext_id,
+            Record.text,
+            Record.score,
+            Record.date,
+            Record.channel,
+            Record.segment,
+            type_coerce(Record.tags, Text),
+            type_coerce(Record.causes, Text),
+        )
+    )
     return _filtered(columns, dataset_id, since, until, segment, channel)
 
 
@@ -173,7 +168,7 @@ def loaded_table(rows: Sequence[Any], scale: str | None) -> LoadedTable:
 
 
 def ranking_table(rows: Sequence[Any], scale: str | None) -> LoadedTable:
-    """Return rows of :func:`ranking_query` as a :class:`LoadedTable`.
+    """Return rows of a lean :func:`table_query` as a :class:`LoadedTable`.
 
     Its dates are NaT, and channels, segments, tags and causes empty: a
     ranking without recency weights does not read them.

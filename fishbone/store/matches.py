@@ -4,7 +4,7 @@ Matches of a diagram against a dataset are one row: the ``(record, cause)``
 pairs packed as two arrays, with the signals hash and dataset revision they
 were computed from. Rankings are cached under a key that hashes everything
 they depend on; a ranking with current matches reads only the record columns
-it needs (:meth:`MatchesMixin.load_ranking_table`).
+it needs (``Store.load_table(..., lean=True)``).
 
 Examples:
     >>> import numpy as np
@@ -15,7 +15,6 @@ Examples:
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -23,15 +22,8 @@ from typing import Any
 import numpy as np
 from sqlalchemy import delete, insert, select
 
-from fishbone.store.columns import (
-    LoadedTable,
-    fetch_plain,
-    ranking_query,
-    ranking_table,
-)
 from fishbone.store.engine import StoreBase, now
-from fishbone.store.errors import NotFound
-from fishbone.store.tables import Dataset, MatchRun, RankingCache
+from fishbone.store.tables import MatchRun, RankingCache
 
 __all__ = ["MatchSet", "MatchesMixin"]
 
@@ -107,35 +99,6 @@ class MatchesMixin(StoreBase):
                     cause_index=matches.causes.astype("<i4").tobytes(),
                 )
             )
-
-    def load_ranking_table(
-        self,
-        dataset_id: str,
-        *,
-        since: dt.date | None = None,
-        until: dt.date | None = None,
-        segment: str | None = None,
-        channel: str | None = None,
-    ) -> LoadedTable:
-        """Return what a ranking reads of a dataset's records: keys, ids, texts and scores.
-
-        The records and filters are those of ``load_table``, but dates are NaT
-        and channels, segments, tags and causes empty: they only filter (in
-        SQL, here) or feed the matcher. Four columns instead of nine: less than
-        half the time for 100,000 records.
-
-        Raises:
-            NotFound: when there is no such dataset.
-        """
-        query = ranking_query(dataset_id, since, until, segment, channel)
-        with self._read() as conn:
-            scale = conn.execute(
-                select(Dataset.scale).where(Dataset.id == dataset_id)
-            ).first()
-            if scale is None:
-                raise NotFound("dataset", dataset_id)
-            rows = fetch_plain(conn, query)
-        return ranking_table(rows, scale[0])
 
     def cached_ranking(self, key: str) -> str | None:
         """Return a cached ranking (JSON text) by its key, or None."""

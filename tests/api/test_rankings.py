@@ -195,14 +195,14 @@ def test_the_ranking_read_has_the_table_columns_a_ranking_reads(
         json=[{"id": "9", "text": "no date refund", "tags": ["x"]}],
     )
     full = store.load_table("s", **filters)
-    lean = store.load_ranking_table("s", **filters)
+    lean = store.load_table("s", **filters, lean=True)
     assert lean.pks.tolist() == full.pks.tolist()
     assert list(lean.table.ids) == list(full.table.ids)
     assert list(lean.table.texts) == list(full.table.texts)
     assert lean.table.scores.tobytes() == full.table.scores.tobytes()
     assert lean.table.scale == full.table.scale
     with pytest.raises(NotFound):
-        store.load_ranking_table("nope")
+        store.load_table("nope", lean=True)
 
 
 @pytest.mark.parametrize("method", ["pareto", "impact", "drivers"])
