@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from api.routes._ingest import Kind
     from api.schemas import IngestReport
     from api.settings import Settings
-    from fishbone.store import Store
+    from fishbone.store import DatasetInfo, Store
 
 __all__ = ["COMMANDS", "import_", "keys"]
 
@@ -146,9 +146,7 @@ def import_(
             info = store.get_dataset(dataset)
         except NotFound:
             info = store.create_dataset(dataset, name=dataset, scale=scale, actor="cli")
-        report = _import_file(
-            store, data, dataset, info.scale, kind, Settings(), date_format
-        )
+        report = _import_file(store, data, info, kind, Settings(), date_format)
     finally:
         store.close()
     typer.echo(
@@ -173,8 +171,7 @@ _KINDS: Final[dict[str, Kind]] = {
 def _import_file(
     store: Store,
     path: Path,
-    dataset: str,
-    scale: str | None,
+    dataset: DatasetInfo,
     kind: Kind,
     settings: Settings,
     date_format: str | None,
@@ -184,15 +181,8 @@ def _import_file(
     from api.routes._ingest import Ingest, LineReader
     from fishbone.feedback_sources import object_batches
 
-    run = Ingest(
-        store=store,
-        dataset=dataset,
-        scale=scale,
-        actor="cli",
-        kind=kind,
-        max_rejects=settings.max_rejects,
-        date_format=date_format,
-        max_text=settings.max_row_bytes,
+    run = Ingest.start(
+        store, dataset, kind, settings, actor="cli", date_format=date_format
     )
     with path.open("rb") as source, reading_progress(path) as progress:
         if kind == "json":
@@ -204,11 +194,7 @@ def _import_file(
                 raise FormatError("expected a JSON array of records", source=str(path))
             run.run(object_batches(rows, size=settings.ingest_batch))
         else:
-            reader = LineReader(
-                max_row_bytes=settings.max_row_bytes,
-                max_total=path.stat().st_size + 1,
-                keep=settings.max_rejects,
-            )
+            reader = LineReader.under(settings, max_total=path.stat().st_size + 1)
             run.run_lines(_chunks(source, progress), reader, settings.ingest_batch)
     return run.result()
 

@@ -28,9 +28,10 @@ from typing import Final, Literal
 
 from api.errors import PayloadTooLarge, Unprocessable
 from api.schemas import IngestReport, RejectOut
+from api.settings import Settings
 from fishbone.feedback import ImportReport, RowRules, convert_batches
 from fishbone.feedback_sources import Batch, csv_batches, ndjson_batches
-from fishbone.store import Store
+from fishbone.store import DatasetInfo, Store
 
 __all__ = ["RULES", "Ingest", "Kind", "LineReader"]
 
@@ -61,6 +62,15 @@ class LineReader:
     count: int = 0
     last: tuple[int, str] | None = None
     _line: int = 0
+
+    @classmethod
+    def under(cls, settings: Settings, *, max_total: int | None = None) -> LineReader:
+        """Return a reader with the server's row and upload limits (or another total)."""
+        return cls(
+            max_row_bytes=settings.max_row_bytes,
+            max_total=settings.max_request_bytes if max_total is None else max_total,
+            keep=settings.max_rejects,
+        )
 
     def lines(self, chunks: Iterable[bytes]) -> Iterator[str]:
         """Yield the complete lines of ``chunks`` (each ending in a newline), as they arrive."""
@@ -158,8 +168,30 @@ class Ingest:
     report: ImportReport = field(default_factory=ImportReport)
     rejects: list[tuple[int, str]] = field(default_factory=list)
     rejected: int = 0
-    unread: int = 0
-    """Lines rejected before they were read as records (too long, not UTF-8)."""
+    """Records rejected, lines the reader refused (too long, not UTF-8) included."""
+
+    @classmethod
+    def start(
+        cls,
+        store: Store,
+        dataset: DatasetInfo,
+        kind: Kind,
+        settings: Settings,
+        *,
+        actor: str,
+        date_format: str | None,
+    ) -> Ingest:
+        """Return an upload into ``dataset`` under the server's limits."""
+        return cls(
+            store=store,
+            dataset=dataset.id,
+            scale=dataset.scale,
+            actor=actor,
+            kind=kind,
+            max_rejects=settings.max_rejects,
+            date_format=date_format,
+            max_text=settings.max_row_bytes,
+        )
 
     def run(self, batches: Iterable[Batch]) -> None:
         """Convert and store every batch, one transaction each.
@@ -202,8 +234,8 @@ class Ingest:
         else:
             batches = ndjson_batches(lines, source=self.report.source, size=size)
         self.run(batches)
+        self.report.rows_read += reader.count  # refused lines were records too
         self.rejected += reader.count
-        self.unread = reader.count
         self.rejects = list(heapq.merge(self.rejects, reader.rejects))
         if self.kind == "csv" and not self.report.columns:
             raise Unprocessable("the CSV is empty; send a header row and records")
@@ -217,7 +249,7 @@ class Ingest:
 
     def result(self) -> IngestReport:
         """Return the response body, with the dataset's revision after the last batch."""
-        received = self.report.rows_read + self.unread
+        received = self.report.rows_read
         shown = self.rejects[: self.max_rejects]
         return IngestReport(
             dataset=self.dataset,

@@ -115,24 +115,13 @@ def _ingest(
     actor: str,
     date_format: str | None,
 ) -> Ingest:
-    info = store.get_dataset(dataset_id)
-    return Ingest(
-        store=store,
-        dataset=dataset_id,
-        scale=info.scale,
+    return Ingest.start(
+        store,
+        store.get_dataset(dataset_id),
+        kind,
+        settings,
         actor=actor,
-        kind=kind,
-        max_rejects=settings.max_rejects,
         date_format=date_format,
-        max_text=settings.max_row_bytes,
-    )
-
-
-def _reader(settings: Settings) -> LineReader:
-    return LineReader(
-        max_row_bytes=settings.max_row_bytes,
-        max_total=settings.max_request_bytes,
-        keep=settings.max_rejects,
     )
 
 
@@ -284,7 +273,7 @@ async def ingest_csv(
             )
             chunks = iter(lambda: upload.file.read(1 << 20), b"")
             await run_in_threadpool(
-                run.run_lines, chunks, _reader(settings), settings.ingest_batch
+                run.run_lines, chunks, LineReader.under(settings), settings.ingest_batch
             )
             return await run_in_threadpool(run.result)
     return await _stream(
@@ -308,7 +297,7 @@ async def _stream(
     await run_in_threadpool(
         run.run_lines,
         _pull(request.stream()),
-        _reader(settings),
+        LineReader.under(settings),
         settings.ingest_batch,
     )
     return await run_in_threadpool(run.result)

@@ -318,3 +318,41 @@ def test_diagram_body_over_the_limit_is_413(client, app, settings):
         client.post("/api/v1/diagrams", json=big), 413, "payload-too-large"
     )["detail"]
     assert "max_body_bytes" in detail
+
+
+def test_json_array_text_over_the_row_limit_is_rejected_alone(
+    client, dataset, app, settings
+):
+    app.state.settings = settings.model_copy(update={"max_row_bytes": 100})
+    rows = [{"id": "a", "text": "x" * 101}, {"id": "b", "text": "x" * 100}]
+    report = client.post(f"{dataset}/records", json=rows).json()
+    assert report["rejects"] == [
+        {
+            "row": 1,
+            "line": None,
+            "reason": "text is 101 characters long; the limit is 100",
+        }
+    ]
+    assert sorted(records(client, dataset)) == ["b"]
+
+
+def test_a_dataset_without_scale_takes_any_finite_score_and_never_guesses(client):
+    client.post("/api/v1/datasets", json={"id": "free"})
+    base = "/api/v1/datasets/free"
+    body = ndjson(
+        [{"id": "a", "text": "x", "score": 3}, {"id": "b", "text": "y", "score": 420}]
+    )
+    report = post_ndjson(client, base, body).json()
+    assert (report["inserted"], report["rejected"]) == (2, 0)
+    assert client.get(base).json()["scale"] is None
+
+
+def test_two_objects_on_one_ndjson_line_reject_that_line(client, dataset):
+    body = (
+        b'{"id": "a", "text": "x"} {"id": "b", "text": "y"}\n{"id": "c", "text": "z"}\n'
+    )
+    report = post_ndjson(client, dataset, body).json()
+    assert [(r["line"], r["reason"]) for r in report["rejects"]] == [
+        (1, "invalid JSON: Extra data at column 26")
+    ]
+    assert sorted(records(client, dataset)) == ["c"]
